@@ -1,0 +1,54 @@
+import { readFile } from 'node:fs/promises';
+import { ConfigError, parseEnv } from './config.js';
+import { runKeysCommand } from './cli/keys.js';
+import { runServicesCommand } from './cli/services.js';
+import { openRuntime } from './runtime.js';
+
+const usage = `Usage: npm run permis -- <command>
+
+Commands:
+  migrate                         apply pending database migrations
+  services add --file <json>      register a service (see examples/service.example.json)
+  services list | show <id> | suspend <id> | activate <id> | set-jwks <id> --file <jwks.json>
+  keys list                       list signing keys (public data only)
+  keys rotate <receipt|token|checkpoint|all>
+                                  make a new active key; retired public keys stay in the JWKS
+
+Configuration comes from the same environment variables as the server (see README).`;
+
+/** The `permis` command line: one dispatcher over the command modules. */
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    out(usage);
+    return cmd ? 0 : 2;
+  }
+  if (!['migrate', 'services', 'keys'].includes(cmd)) {
+    process.stderr.write(`Unknown command: ${cmd}\n\n${usage}\n`);
+    return 2;
+  }
+  const env = parseEnv(process.env);
+  const rt = await openRuntime(env, { migrate: true });
+  try {
+    switch (cmd) {
+      case 'migrate':
+        out('Database schema is up to date.');
+        return 0;
+      case 'services':
+        return await runServicesCommand(rest, { db: rt.db, clock: rt.clock, random: rt.random, out, readFile: (p) => readFile(p, 'utf8') });
+      default:
+        return await runKeysCommand(rest, { db: rt.db, kek: rt.kek, clock: rt.clock, random: rt.random, out });
+    }
+  } finally {
+    await rt.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof ConfigError ? err.message : `Error: ${err instanceof Error ? err.message : String(err)}`}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+const base64url32 = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{43}$/, 'must be 32 bytes encoded as base64url (43 characters)');
+
+const privateJwk = z
+  .string()
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON private JWK' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string(), d: z.string(), kid: z.string().optional() })
+      .loose(),
+  );
+
+/** Every environment variable Permís reads, with defaults; the README's table mirrors this. */
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().min(1).default('./data'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  RP_NAME: z.string().min(1).max(64).default('Permís'),
+  KEY_ENCRYPTION_KEY: base64url32.optional(),
+  PAIRWISE_SECRET: base64url32.optional(),
+  RECEIPT_SIGNING_KEY: privateJwk.optional(),
+  TOKEN_SIGNING_KEY: privateJwk.optional(),
+  CHECKPOINT_SIGNING_KEY: privateJwk.optional(),
+  SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86400).default(8 * 3600),
+  CHALLENGE_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+  JURISDICTION: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be an ISO 3166 code such as ES or ES-CT').default('ES'),
+  EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+/** The validated environment. */
+export type Env = z.infer<typeof envSchema>;
+
+/** Raised when a variable is invalid; the message names every offending variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates `env` (normally `process.env`) and returns the configuration, or throws ConfigError. */
+export function parseEnv(env: Record<string, string | undefined>): Env {
+  // Treat empty strings as unset, as shells and .env files often produce them.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const r = envSchema.safeParse(cleaned);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return r.data;
+}
+
+/** The public origin: PUBLIC_URL, or http://localhost:<PORT>. */
+export function publicUrlOf(env: Env): string {
+  return (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+}

@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type KeyRing, openKeyRing } from '../crypto/key-ring.js';
+import { deriveKey } from '../crypto/derive-key.js';
+import { fromB64 } from '../domain/encoding.js';
+import { type Clock, type Random, systemClock, systemRandom } from '../domain/runtime.js';
+import type { AppConfig, AppDeps } from '../http/deps.js';
+import type { Db } from '../storage/db.js';
+import { migrate } from '../storage/migrate.js';
+import { openPglite } from '../storage/pglite.js';
+import { openPostgres } from '../storage/postgres.js';
+import { type Env, publicUrlOf } from './config.js';
+import { loadOrCreateKek } from './kek.js';
+import { loadMigrations } from './migrations.js';
+
+/** An open database plus everything derived from configuration, for the server and the CLI. */
+export interface NodeRuntime {
+  env: Env;
+  db: Db;
+  kek: Uint8Array;
+  clock: Clock;
+  random: Random;
+  /** Opens the key ring (generating keys on first use). */
+  keys(): Promise<KeyRing>;
+  /** Builds the app dependencies. */
+  deps(log?: AppDeps['log']): Promise<AppDeps>;
+  close(): Promise<void>;
+}
+
+/** Opens the configured database (PGlite under DATA_DIR when DATABASE_URL is unset) and applies migrations. */
+export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): Promise<NodeRuntime> {
+  const dataDir = resolve(env.DATA_DIR);
+  let db: Db;
+  if (env.DATABASE_URL) {
+    db = openPostgres({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX });
+  } else {
+    mkdirSync(dataDir, { recursive: true });
+    db = await openPglite({ dataDir: join(dataDir, 'pglite') });
+  }
+  try {
+    if (opts.migrate !== false) {
+      const applied = await migrate(db, loadMigrations());
+      for (const name of applied) process.stderr.write(`applied migration ${name}\n`);
+    }
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
+  const kek = loadOrCreateKek(dataDir, env.KEY_ENCRYPTION_KEY);
+  const clock = systemClock;
+  const random = systemRandom;
+  let ring: Promise<KeyRing> | undefined;
+  const keys = () =>
+    (ring ??= openKeyRing(db, {
+      kek,
+      clock,
+      random,
+      configured: {
+        ...(env.RECEIPT_SIGNING_KEY ? { receipt: env.RECEIPT_SIGNING_KEY } : {}),
+        ...(env.TOKEN_SIGNING_KEY ? { token: env.TOKEN_SIGNING_KEY } : {}),
+        ...(env.CHECKPOINT_SIGNING_KEY ? { checkpoint: env.CHECKPOINT_SIGNING_KEY } : {}),
+      },
+    }));
+  const publicUrl = publicUrlOf(env);
+  return {
+    env,
+    db,
+    kek,
+    clock,
+    random,
+    keys,
+    async deps(log) {
+      const config: AppConfig = {
+        publicUrl,
+        rpId: new URL(publicUrl).hostname,
+        rpName: env.RP_NAME,
+        sessionTtlSeconds: env.SESSION_TTL_SECONDS,
+        challengeTtlSeconds: env.CHALLENGE_TTL_SECONDS,
+        bodyLimitBytes: env.BODY_LIMIT_BYTES,
+        jurisdiction: env.JURISDICTION,
+        pairwiseSecret: env.PAIRWISE_SECRET ? fromB64(env.PAIRWISE_SECRET) : await deriveKey(kek, 'permis pairwise subject v1'),
+      };
+      return { db, keys: await keys(), clock, random, config, ...(log ? { log } : {}) };
+    },
+    close: () => db.close(),
+  };
+}

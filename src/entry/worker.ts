@@ -1,0 +1,81 @@
+/**
+ * Cloudflare Workers entry: the same Hono app over PostgreSQL through a Hyperdrive binding.
+ * Background work runs from Cron Triggers (`scheduled`). Migrations are not run here: apply
+ * them with `npm run migrate` against the same database before deploying.
+ */
+import { openKeyRing } from '../crypto/key-ring.js';
+import { deriveKey } from '../crypto/derive-key.js';
+import { fromB64 } from '../domain/encoding.js';
+import { systemClock, systemRandom } from '../domain/runtime.js';
+import { createApp } from '../http/app.js';
+import type { AppDeps } from '../http/deps.js';
+import { sweepExpired } from '../jobs/expiry-sweep.js';
+import { openPostgres } from '../storage/postgres.js';
+import { parseEnv, publicUrlOf } from './config.js';
+
+/** Bindings declared in wrangler.toml (vars and secrets are strings). */
+export interface WorkerEnv {
+  HYPERDRIVE?: { connectionString: string };
+  DATABASE_URL?: string;
+  [name: string]: unknown;
+}
+
+interface ExecutionContextLike {
+  waitUntil(p: Promise<unknown>): void;
+}
+
+const strings = (env: WorkerEnv): Record<string, string | undefined> =>
+  Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+
+/** Builds per-request dependencies: Workers forbid sharing a connection between requests. */
+async function depsFor(env: WorkerEnv): Promise<AppDeps> {
+  const e = parseEnv(strings(env));
+  const url = env.HYPERDRIVE?.connectionString ?? e.DATABASE_URL;
+  if (!url) throw new Error('Configure a HYPERDRIVE binding or DATABASE_URL');
+  if (!e.KEY_ENCRYPTION_KEY) throw new Error('KEY_ENCRYPTION_KEY must be set as a Worker secret');
+  const kek = fromB64(e.KEY_ENCRYPTION_KEY);
+  const db = openPostgres({ url, max: 5 });
+  const publicUrl = publicUrlOf(e);
+  const keys = await openKeyRing(db, {
+    kek,
+    clock: systemClock,
+    random: systemRandom,
+    configured: {
+      ...(e.RECEIPT_SIGNING_KEY ? { receipt: e.RECEIPT_SIGNING_KEY } : {}),
+      ...(e.TOKEN_SIGNING_KEY ? { token: e.TOKEN_SIGNING_KEY } : {}),
+      ...(e.CHECKPOINT_SIGNING_KEY ? { checkpoint: e.CHECKPOINT_SIGNING_KEY } : {}),
+    },
+  });
+  return {
+    db,
+    keys,
+    clock: systemClock,
+    random: systemRandom,
+    config: {
+      publicUrl,
+      rpId: new URL(publicUrl).hostname,
+      rpName: e.RP_NAME,
+      sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+      challengeTtlSeconds: e.CHALLENGE_TTL_SECONDS,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      jurisdiction: e.JURISDICTION,
+      pairwiseSecret: e.PAIRWISE_SECRET ? fromB64(e.PAIRWISE_SECRET) : await deriveKey(kek, 'permis pairwise subject v1'),
+    },
+    log: (level, msg, fields) => console[level === 'info' ? 'log' : level](JSON.stringify({ level, msg, ...fields })),
+  };
+}
+
+export default {
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContextLike): Promise<Response> {
+    const deps = await depsFor(env);
+    try {
+      return await createApp(deps).fetch(request);
+    } finally {
+      ctx.waitUntil(deps.db.close());
+    }
+  },
+  async scheduled(_event: unknown, env: WorkerEnv, ctx: ExecutionContextLike): Promise<void> {
+    const deps = await depsFor(env);
+    ctx.waitUntil(sweepExpired(deps).finally(() => deps.db.close()));
+  },
+};

@@ -1,0 +1,49 @@
+import type { Clock, Random } from '../domain/runtime.js';
+import type { Db } from '../storage/db.js';
+import type { KeyRing } from '../crypto/key-ring.js';
+
+/** Settings the core needs; built and validated only in `src/entry/`. */
+export interface AppConfig {
+  /** Public origin, e.g. `https://permis.barcelona.cat`; WebAuthn origin, issuer and links. */
+  publicUrl: string;
+  /** WebAuthn relying-party id (the public URL's host name). */
+  rpId: string;
+  /** Relying-party name shown by authenticators. */
+  rpName: string;
+  /** Session lifetime in seconds. */
+  sessionTtlSeconds: number;
+  /** WebAuthn challenge lifetime in seconds. */
+  challengeTtlSeconds: number;
+  /** Largest accepted request body in bytes. */
+  bodyLimitBytes: number;
+  /** Jurisdiction written into consents and receipts (e.g. `ES`). */
+  jurisdiction: string;
+  /** Secret for pairwise subject identifiers (HMAC-SHA-256 key, ≥ 32 bytes). */
+  pairwiseSecret: Uint8Array;
+}
+
+/** Everything the app factory receives: storage, keys, time and randomness are passed in. */
+export interface AppDeps {
+  db: Db;
+  keys: KeyRing;
+  clock: Clock;
+  random: Random;
+  config: AppConfig;
+  /** Where unexpected errors are reported; never shown to callers. */
+  log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+}
+
+/** The authenticated citizen on a request, set by the session middleware. */
+export interface CitizenPrincipal {
+  citizenId: string;
+  sessionId: string;
+}
+
+/** Hono environment type shared by all routes. */
+export interface AppEnv {
+  Variables: {
+    deps: AppDeps;
+    requestId: string;
+    citizen: CitizenPrincipal;
+  };
+}

@@ -1,0 +1,35 @@
+import type { MiddlewareHandler } from 'hono';
+import { PermisError } from '../../domain/errors.js';
+
+/** Options for {@link jsonOnly}. */
+export interface JsonOnlyOptions {
+  /** Path prefixes this applies to; default `['/v1/']`. */
+  prefixes?: string[];
+}
+
+const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
+
+/**
+ * Refuses a request body that is not JSON with 415 (RFC 9110 §15.5.16), so a wrong
+ * Content-Type is never mistaken for an empty body.
+ */
+export function jsonOnly(opts: JsonOnlyOptions = {}): MiddlewareHandler {
+  const prefixes = opts.prefixes ?? ['/v1/'];
+  return async (c, next) => {
+    const m = c.req.method;
+    if ((m === 'POST' || m === 'PUT' || m === 'PATCH') && prefixes.some((p) => c.req.path.startsWith(p))) {
+      const hasBody = c.req.raw.body !== null;
+      const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
+      if (hasBody && !JSON_TYPE.test(type)) {
+        throw new PermisError('unsupported_media_type', 415, 'Unsupported media type', 'Send the body as application/json.');
+      }
+      // An empty body sent with a JSON content type means "no body" (optional bodies), not malformed JSON.
+      if (type !== '' && (!hasBody || (await c.req.text()).trim() === '')) {
+        const headers = new Headers(c.req.raw.headers);
+        headers.delete('content-type');
+        c.req.raw = new Request(c.req.raw.url, { method: m, headers });
+      }
+    }
+    await next();
+  };
+}

@@ -1,0 +1,34 @@
+import { transitionConsent } from '../consent/transition-consent.js';
+import { PermisError } from '../domain/errors.js';
+import type { AppDeps } from '../http/deps.js';
+import { findExpiredIds } from '../storage/consents-repo.js';
+
+/** Options for {@link sweepExpired}. */
+export interface SweepOptions {
+  /** Most consents handled in one call; default 500. */
+  batch?: number;
+}
+
+/**
+ * Records the expiry of every active or paused consent whose `validUntil` has passed: each
+ * gets its `expired` revision, receipt, audit event and webhook, one transaction per consent.
+ * Safe to run on several replicas at once (row locks; a consent already moved is skipped).
+ * Returns how many consents it expired.
+ */
+export async function sweepExpired(deps: AppDeps, opts: SweepOptions = {}): Promise<number> {
+  const ids = await findExpiredIds(deps.db, deps.clock.now(), opts.batch ?? 500);
+  let n = 0;
+  for (const id of ids) {
+    try {
+      await deps.db.transaction((tx) =>
+        transitionConsent(tx, deps, { consentId: id, action: 'expire', actor: { type: 'system', id: 'expiry-sweep' }, reason: 'expired' }),
+      );
+      n++;
+    } catch (err) {
+      // Another replica (or the citizen) moved it first: nothing to do.
+      if (err instanceof PermisError && (err.code === 'illegal_transition' || err.code === 'conflict')) continue;
+      throw err;
+    }
+  }
+  return n;
+}
