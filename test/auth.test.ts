@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSoftAuthenticator, type SoftAlg } from '../src/devtools/soft-authenticator.js';
 import { fromB64, b64url } from '../src/domain/encoding.js';
-import { bearer, signInCitizen, signUpCitizen } from './support/citizen.js';
+import { bearer, bodyOf, type CreationCeremony, type RequestCeremony, type SignedInBody, signInCitizen, signUpCitizen } from './support/citizen.js';
 import { expectProblem } from './support/expect-problem.js';
 import { createTestContext, json, type TestContext } from './support/harness.js';
 
@@ -22,12 +22,12 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
 async function signupOptions(displayName = 'Laia') {
   const res = await post('/v1/auth/signup/options', { displayName });
   expect(res.status).toBe(200);
-  return (await res.json()) as { ceremonyId: string; options: any };
+  return bodyOf<CreationCeremony>(res);
 }
 async function signinOptions() {
   const res = await post('/v1/auth/signin/options', {});
   expect(res.status).toBe(200);
-  return (await res.json()) as { ceremonyId: string; options: any };
+  return bodyOf<RequestCeremony>(res);
 }
 const auditTypes = async (citizenId: string) =>
   (
@@ -42,12 +42,12 @@ describe.each(['ES256', 'Ed25519'] as const)('passkey sign-up and sign-in with %
     const { ceremonyId, options } = await signupOptions('Núria Puig');
     expect(options.rp.id).toBe(ctx.config.rpId);
     expect(options.authenticatorSelection).toMatchObject({ residentKey: 'required', userVerification: 'required' });
-    expect(options.pubKeyCredParams.map((p: { alg: number }) => p.alg)).toEqual([-8, -7, -257]);
+    expect(options.pubKeyCredParams.map((p) => p.alg)).toEqual([-8, -7, -257]);
     expect(fromB64(options.challenge).length).toBe(32);
 
     const res = await post('/v1/auth/signup/verify', { ceremonyId, response: await a.register(options), passkeyName: 'Phone' });
     expect(res.status).toBe(201);
-    const body = (await res.json()) as any;
+    const body = await bodyOf<SignedInBody>(res);
     expect(body.citizen).toMatchObject({ displayName: 'Núria Puig' });
     expect(body.citizen.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(body.session.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -90,7 +90,7 @@ describe.each(['ES256', 'Ed25519'] as const)('passkey sign-up and sign-in with %
     expect(pk!.last_used_at).not.toBeNull();
     expect(await auditTypes(up.citizenId)).toEqual(['citizen:citizen.signed_up', 'citizen:citizen.signed_in', 'citizen:citizen.signed_in']);
     const me = await ctx.app.request('/v1/me', { headers: bearer(second.token) });
-    expect(((await me.json()) as any).id).toBe(up.citizenId);
+    expect((await bodyOf<SignedInBody['citizen']>(me)).id).toBe(up.citizenId);
   });
 
   it('refuses a registration from another origin or for another RP id', async () => {
@@ -141,6 +141,26 @@ describe.each(['ES256', 'Ed25519'] as const)('passkey sign-up and sign-in with %
     }
     // Still works with an honest assertion.
     expect((await signInCitizen(ctx.app, up.authenticator)).citizenId).toBe(up.citizenId);
+  });
+});
+
+describe('structurally valid garbage', () => {
+  it('is a verification failure, never a 500', async () => {
+    const junk = b64url(new Uint8Array([0xff, 0x00, 0x13, 0x37]));
+    const a = soft();
+    for (const patch of [{ attestationObject: junk }, { clientDataJSON: junk }, { clientDataJSON: b64url(new TextEncoder().encode('{"type":1}')) }]) {
+      const { ceremonyId, options } = await signupOptions();
+      const response = await a.register(options);
+      Object.assign(response.response, patch);
+      await expectProblem(await post('/v1/auth/signup/verify', { ceremonyId, response }), 400, 'passkey_verification_failed');
+    }
+    const up = await signUpCitizen(ctx.app, ctx.config);
+    for (const patch of [{ authenticatorData: junk }, { signature: junk }, { clientDataJSON: junk }]) {
+      const { ceremonyId, options } = await signinOptions();
+      const response = await up.authenticator.authenticate(options);
+      Object.assign(response.response, patch);
+      await expectProblem(await post('/v1/auth/signin/verify', { ceremonyId, response }), 401, 'passkey_verification_failed');
+    }
   });
 });
 

@@ -44,14 +44,14 @@ export async function thumbprintOf(x: string): Promise<string> {
   return calculateJwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x }, 'sha256');
 }
 
-/** Imports the private half of `jwk` as a non-extractable signing key. */
-export async function importPrivate(jwk: Ed25519PrivateJwk): Promise<CryptoKey> {
+/** Imports the private half of `jwk` as a non-extractable signing key; errors name `what`. */
+export async function importPrivate(jwk: Ed25519PrivateJwk, what = 'the private key'): Promise<CryptoKey> {
   try {
     const key = await importJWK({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, d: jwk.d }, 'EdDSA', { extractable: false });
     if (!(key instanceof CryptoKey)) throw new Error('not an asymmetric key');
     return key;
   } catch (err) {
-    throw new KeyError('key_invalid', 'the private key cannot be imported as an Ed25519 key', { cause: err });
+    throw new KeyError('key_invalid', `${what} cannot be imported as an Ed25519 key (do "d" and "x" belong together?)`, { cause: err });
   }
 }
 
@@ -102,7 +102,7 @@ export async function importConfiguredKey(jwk: JWK, what: string): Promise<Signi
   if (jwk.kid !== undefined && (typeof jwk.kid !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(jwk.kid))) {
     throw new KeyError('key_invalid', `${what} has a "kid" that is not 1-128 printable ASCII characters`);
   }
-  const privateKey = await importPrivate({ kty: 'OKP', crv: 'Ed25519', x, d });
+  const privateKey = await importPrivate({ kty: 'OKP', crv: 'Ed25519', x, d }, what);
   await assertPair(privateKey, x, what);
   const kid = jwk.kid ?? (await thumbprintOf(x));
   return { kid, privateKey, publicJwk: publicJwkOf(x, kid) };

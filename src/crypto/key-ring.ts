@@ -106,7 +106,7 @@ class StoredKeyRing implements KeyRing {
       );
     }
     const jwk = await openPrivateJwk(row.privateJwe, this.opts.kek, { kid: row.kid, x: row.publicJwk.x });
-    return { kid: row.kid, privateKey: await importPrivate(jwk), publicJwk: row.publicJwk };
+    return { kid: row.kid, privateKey: await importPrivate(jwk, `the stored ${row.use} key ${row.kid}`), publicJwk: row.publicJwk };
   }
 
   /**

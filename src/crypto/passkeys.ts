@@ -74,6 +74,13 @@ function failed(status: 400 | 401, detail: string, cause?: unknown): PermisError
   return err;
 }
 
+/** Option building fails only on a server misconfiguration (e.g. an invalid RP id): a 500. */
+function wrapInternal(err: unknown): PermisError {
+  const e = new PermisError('internal_error', 500, 'Internal error', 'Could not build passkey options.');
+  (e as Error & { cause?: unknown }).cause = err;
+  return e;
+}
+
 /** Registration options for a new discoverable credential (WebAuthn L3 §5.4). */
 export async function registrationOptions(
   config: PasskeyConfig,
@@ -104,13 +111,6 @@ export async function registrationOptions(
   } catch (err) {
     throw wrapInternal(err);
   }
-}
-
-/** Option building fails only on a server misconfiguration (e.g. an invalid RP id): a 500. */
-function wrapInternal(err: unknown): PermisError {
-  const e = new PermisError('internal_error', 500, 'Internal error', 'Could not build passkey options.');
-  (e as Error & { cause?: unknown }).cause = err;
-  return e;
 }
 
 /** Authentication options for a discoverable-credential sign-in or a confirmation (WebAuthn L3 §5.5). */

@@ -37,7 +37,7 @@ const IdempotencyHeader = z.object({
     .max(255)
     .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
     .optional()
-    .openapi({ param: { name: 'Idempotency-Key', in: 'header' }, description: 'Makes a retried POST safe: the first response is replayed.' }),
+    .openapi({ param: { in: 'header' }, description: 'Makes a retried POST safe: the first response is replayed.' }),
 });
 
 const IfMatchHeader = z.object({
@@ -45,7 +45,7 @@ const IfMatchHeader = z.object({
     .string()
     .regex(/^"\d+"$/, 'an ETag such as "3" (the revision)')
     .optional()
-    .openapi({ param: { name: 'If-Match', in: 'header' }, description: 'RFC 9110 §13.1.1: act only if the consent is still at this revision.' }),
+    .openapi({ param: { in: 'header' }, description: 'RFC 9110 §13.1.1: act only if the consent is still at this revision.' }),
 });
 
 /** The ETag of a consent: its revision (RFC 9110 §8.8.3). */
