@@ -6,7 +6,7 @@
  * It behaves like a platform passkey provider: discoverable credentials, user presence and
  * user verification always asserted, attestation format "none" (WebAuthn L3 §8.7).
  */
-import { Encoder } from 'cbor-x';
+import { type CBORType, encodeCBOR } from '@levischuck/tiny-cbor';
 import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialCreationOptionsJSON,
@@ -86,8 +86,6 @@ const FLAG_AT = 0x40;
 // COSE (RFC 9052/9053) labels and values.
 const COSE_ALG = { ES256: -7, Ed25519: -8 } as const;
 
-// cbor-x: plain maps (no tag 259), no record extension, Uint8Array as a bare byte string.
-const cbor = new Encoder({ useRecords: false, tagUint8Array: false, mapsAsObjects: false, variableMapSize: true });
 
 /** A thrown DOMException-like error, named as a browser would name it. */
 class CeremonyError extends Error {
@@ -122,7 +120,7 @@ async function coseKey(alg: SoftAlg, publicKey: CryptoKey): Promise<Uint8Array> 
           [-1, 6], // crv: Ed25519
           [-2, raw], // x
         ]);
-  return new Uint8Array(cbor.encode(map));
+  return encodeCBOR(map);
 }
 
 /** Minimal DER INTEGER for an unsigned big-endian value (X.690 §8.3). */
@@ -229,7 +227,13 @@ function build(opts: SoftAuthenticatorOptions, credentials: SoftCredential[]): S
       const attested = concat(new Uint8Array(16), new Uint8Array([credId.length >> 8, credId.length & 0xff]), credId, publicKey);
       const authData = concat(await sha256(o.rpId ?? rpId), new Uint8Array([flags(FLAG_AT, o)]), u32(0), attested);
       // WebAuthn L3 §8.7: the "none" attestation statement is an empty map.
-      const attestationObject = new Uint8Array(cbor.encode({ fmt: 'none', attStmt: {}, authData }));
+      const attestationObject = encodeCBOR(
+        new Map<string, CBORType>([
+          ['fmt', 'none'],
+          ['attStmt', new Map<string, CBORType>()],
+          ['authData', authData],
+        ]),
+      );
       const cdj = clientData('webauthn.create', options.challenge, o);
       // WebAuthn L3 §6.3.2: a discoverable credential replaces any other for the same RP and user handle.
       for (let i = credentials.length - 1; i >= 0; i--) {

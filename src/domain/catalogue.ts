@@ -11,6 +11,9 @@ export type Lang = (typeof langs)[number];
 /** A text in each of the three languages. */
 export type Localised = Record<Lang, string>;
 
+/** The same texts with keys in the order ca, es, en (jsonb keeps its own key order). */
+export const inLangOrder = (t: Localised): Localised => ({ ca: t.ca, es: t.es, en: t.en });
+
 /** The three kinds of catalogue entry. */
 export const termKinds = ['purpose', 'category', 'processing'] as const;
 export type TermKind = (typeof termKinds)[number];

@@ -88,7 +88,7 @@ const code = z.string().regex(CODE_PATTERN, 'must be a kebab-case code (a-z, 0-9
 const codes = (min: number, max: number) => z.array(code).min(min, `needs at least ${min} entry`).max(max, `must have at most ${max} entries`);
 const normalise = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
 
-/** Limits of the service fields; the API schemas use the same numbers. */
+/** Limits of the service fields (characters, or entries for code lists). */
 export const serviceLimits = { name: 120, description: 2000, controllerName: 200, contact: 320, url: 2048, purposes: 50, categories: 100, processing: 50 } as const;
 
 /** The zod schema of a service registration (the CLI's JSON file, see examples/service.example.json). */

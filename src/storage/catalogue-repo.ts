@@ -1,5 +1,5 @@
 /** Reads the catalogue (`catalogue_terms`, seeded by migrations/0002_catalogue_seed.sql). */
-import { assertTermsKnown, type CatalogueTerm, type Localised, type TermKind, type TermSelection } from '../domain/catalogue.js';
+import { assertTermsKnown, type CatalogueTerm, inLangOrder, type Localised, type TermKind, type TermSelection } from '../domain/catalogue.js';
 import type { Sql } from './db.js';
 
 interface Raw {
@@ -18,8 +18,8 @@ const toTerm = (r: Raw): CatalogueTerm => ({
   kind: r.kind,
   code: r.code,
   dpv: r.dpv,
-  label: r.label,
-  description: r.description,
+  label: inLangOrder(r.label),
+  description: inLangOrder(r.description),
   sensitive: r.sensitive,
   maxValidityDays: r.max_validity_days === null ? null : Number(r.max_validity_days),
 });

@@ -4,7 +4,7 @@
  * transaction (DESIGN §6).
  */
 import { parsePublicJwks } from '../crypto/service-jwks.js';
-import type { Localised } from '../domain/catalogue.js';
+import { inLangOrder, type Localised } from '../domain/catalogue.js';
 import { b64url, fromB64, utf8 } from '../domain/encoding.js';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { isUuid, uuidv7 } from '../domain/ids.js';
@@ -52,8 +52,8 @@ const COLUMNS = 'id, client_id, name, description, controller, purposes, categor
 const toService = (r: Raw): Service => ({
   id: r.id,
   clientId: r.client_id,
-  name: r.name,
-  description: r.description,
+  name: inLangOrder(r.name),
+  description: inLangOrder(r.description),
   controller: r.controller,
   purposes: r.purposes,
   categories: r.categories,

@@ -25,6 +25,7 @@ export interface ServicesCommandContext {
   readFile: (path: string) => Promise<string>;
 }
 
+/** The help text of `permis services`. */
 export const SERVICES_USAGE = `Usage: permis services <command>
 
 Commands:

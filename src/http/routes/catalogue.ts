@@ -9,7 +9,7 @@ import { problemResponses } from '../problem.js';
 const LocalisedText = z
   .object({ ca: z.string().optional(), es: z.string().optional(), en: z.string().optional() })
   .strict()
-  .openapi('LocalisedText', {
+  .openapi('CatalogueText', {
     description: 'A text in Catalan, Spanish and English; with `?lang=` only that language is present.',
     example: { ca: 'Mobilitat', es: 'Movilidad', en: 'Mobility' },
   });

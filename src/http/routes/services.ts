@@ -9,7 +9,7 @@ import { problemResponses } from '../problem.js';
 const Localised = z
   .object({ ca: z.string(), es: z.string(), en: z.string() })
   .strict()
-  .openapi('LocalisedTexts', { description: 'A text in Catalan, Spanish and English.' });
+  .openapi('LocalisedText', { description: 'A text in Catalan, Spanish and English.' });
 
 const Controller = z
   .object({
