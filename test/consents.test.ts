@@ -123,6 +123,36 @@ describe(`consents on ${ENGINE}`, () => {
     expect(outbox[0]!.n).toBe(5);
   });
 
+  it('refuses terms outside the catalogue, the service registration or the validity cap', async () => {
+    const limited = await createTestService(t.db, { purposes: ['t-benefits'], categories: ['t-address'], processing: [] });
+    const now = t.clock.now();
+    const cases: [Record<string, unknown>, number, string][] = [
+      [{ purposes: ['no-such-purpose'] }, 400, 'term_unknown'],
+      [{ dataCategories: ['t-address', 'nope-cat'] }, 400, 'term_unknown'],
+      [{ purposes: ['t-research'] }, 400, 'term_not_allowed'],
+      [{ dataCategories: ['t-income'] }, 400, 'term_not_allowed'],
+      [{ processing: ['t-share'] }, 400, 'term_not_allowed'],
+      [{ validUntil: new Date(now.getTime() - 1000).toISOString() }, 400, 'validity_out_of_range'],
+      [{ validUntil: new Date(now.getTime() + 400 * 86_400_000).toISOString() }, 400, 'validity_out_of_range'],
+      [{ validUntil: 'next tuesday' }, 400, 'validation_failed'],
+      [{ serviceId: '01938f2e-8a4b-7c3d-9e5f-0a1b2c3d4e5f' }, 404, 'not_found'],
+      [{ notice: { language: 'fr', version: '1', text: 'x' } }, 400, 'validation_failed'],
+      [{ extra: 1 }, 400, 'validation_failed'],
+    ];
+    for (const [override, status, code] of cases) {
+      const r = await call('POST', '/v1/me/consents', alice, { ...grantBody(limited, now, { dataCategories: ['t-address'], processing: [] }), ...override });
+      expect(r.status, JSON.stringify(override)).toBe(status);
+      expect(r.body.code, JSON.stringify(override)).toBe(code);
+    }
+    // The strictest purpose caps the duration: t-short allows 30 days.
+    const capped = await call('POST', '/v1/me/consents', alice, grantBody(serviceId, now, { purposes: ['t-benefits', 't-short'] }));
+    expect(capped.body).toMatchObject({ code: 'validity_out_of_range' });
+    const suspended = await createTestService(t.db, { status: 'suspended' });
+    const s = await call('POST', '/v1/me/consents', alice, grantBody(suspended, now));
+    expect(s.status).toBe(409);
+    expect(s.body.code).toBe('service_suspended');
+  });
+
   it('refuses narrowing that widens or changes nothing', async () => {
     const { consent } = await grant(alice);
     const wider = await call('POST', `/v1/me/consents/${consent.id}/narrow`, alice, { purposes: ['t-benefits', 't-research'] });

@@ -5,7 +5,8 @@ import { b64url, sha256 } from '../domain/encoding.js';
 import { uuidv7 } from '../domain/ids.js';
 import type { AppDeps } from '../http/deps.js';
 import { insertAuditEvent, type AuditEvent } from '../storage/audit-repo.js';
-import { loadConsentService, loadTerms } from '../storage/consent-context-repo.js';
+import { resolveTerms } from '../storage/catalogue-repo.js';
+import { getService } from '../storage/services-repo.js';
 import { type ConsentRow, insertConsent, insertReceipt, insertRevision, type ReceiptRow, updateConsent } from '../storage/consents-repo.js';
 import type { Sql } from '../storage/db.js';
 import { enqueueWebhook } from '../storage/outbox-repo.js';
@@ -48,12 +49,11 @@ export async function recordTransition(tx: Sql, deps: AppDeps, t: Transition): P
   const { clock, random, config } = deps;
   const now = clock.now();
   const next = t.next;
-  const service = await loadConsentService(tx, next.service_id);
+  const service = await getService(tx, next.service_id);
   if (!service) throw new Error(`consent ${next.id} refers to a missing service`);
-  const [purposes, categories] = await Promise.all([
-    loadTerms(tx, 'purpose', next.terms.purposes),
-    loadTerms(tx, 'category', next.terms.dataCategories),
-  ]);
+  const terms = await resolveTerms(tx, { purposes: next.terms.purposes, categories: next.terms.dataCategories });
+  const purposes = terms.filter((t) => t.kind === 'purpose');
+  const categories = terms.filter((t) => t.kind === 'category');
   const predecessorHash = t.prev ? t.prev.last_receipt_hash : null;
   const receiptId = uuidv7(clock, random);
   const { jws, kid } = await signJwt(deps.keys, 'receipt', {

@@ -20,6 +20,7 @@ Configuration comes from the same environment variables as the server (see READM
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   const out = (line: string) => process.stdout.write(`${line}\n`);
+  const err = (line: string) => process.stderr.write(`${line}\n`);
   if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
     out(usage);
     return cmd ? 0 : 2;
@@ -36,9 +37,21 @@ async function main(argv: string[]): Promise<number> {
         out('Database schema is up to date.');
         return 0;
       case 'services':
-        return await runServicesCommand(rest, { db: rt.db, clock: rt.clock, random: rt.random, out, readFile: (p) => readFile(p, 'utf8') });
+        return await runServicesCommand(rest, { db: rt.db, clock: rt.clock, random: rt.random, out, err, readFile: (p: string) => readFile(p, 'utf8') });
       default:
-        return await runKeysCommand(rest, { db: rt.db, kek: rt.kek, clock: rt.clock, random: rt.random, out });
+        return await runKeysCommand(rest, {
+          db: rt.db,
+          kek: rt.kek,
+          clock: rt.clock,
+          random: rt.random,
+          out,
+          err,
+          configuredUses: [
+            ...(env.RECEIPT_SIGNING_KEY ? (['receipt'] as const) : []),
+            ...(env.TOKEN_SIGNING_KEY ? (['token'] as const) : []),
+            ...(env.CHECKPOINT_SIGNING_KEY ? (['checkpoint'] as const) : []),
+          ],
+        });
     }
   } finally {
     await rt.close();

@@ -12,6 +12,7 @@ import { openPostgres } from '../storage/postgres.js';
 import { type Env, publicUrlOf } from './config.js';
 import { loadOrCreateKek } from './kek.js';
 import { loadMigrations } from './migrations.js';
+import { lockDataDir } from './data-dir-lock.js';
 
 /** An open database plus everything derived from configuration, for the server and the CLI. */
 export interface NodeRuntime {
@@ -31,11 +32,18 @@ export interface NodeRuntime {
 export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): Promise<NodeRuntime> {
   const dataDir = resolve(env.DATA_DIR);
   let db: Db;
+  let unlock = () => {};
   if (env.DATABASE_URL) {
     db = openPostgres({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX });
   } else {
     mkdirSync(dataDir, { recursive: true });
-    db = await openPglite({ dataDir: join(dataDir, 'pglite') });
+    unlock = lockDataDir(dataDir);
+    try {
+      db = await openPglite({ dataDir: join(dataDir, 'pglite') });
+    } catch (err) {
+      unlock();
+      throw err;
+    }
   }
   try {
     if (opts.migrate !== false) {
@@ -44,6 +52,7 @@ export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): P
     }
   } catch (err) {
     await db.close().catch(() => {});
+    unlock();
     throw err;
   }
   const kek = loadOrCreateKek(dataDir, env.KEY_ENCRYPTION_KEY);
@@ -82,6 +91,9 @@ export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): P
       };
       return { db, keys: await keys(), clock, random, config, ...(log ? { log } : {}) };
     },
-    close: () => db.close(),
+    async close() {
+      await db.close();
+      unlock();
+    },
   };
 }

@@ -9,7 +9,7 @@ export async function seedTestCatalogue(db: Db): Promise<void> {
     ['purpose', 't-benefits', 'dpv:ServiceProvision', false, 365],
     ['purpose', 't-research', 'dpv:ResearchAndDevelopment', false, 730],
     ['purpose', 't-short', null, false, 30],
-    ['category', 't-address', 'pd:Address', false, null],
+    ['category', 't-address', 'pd:PhysicalAddress', false, null],
     ['category', 't-income', 'pd:Income', false, null],
     ['category', 't-health', 'pd:Health', true, null],
     ['processing', 't-use', 'dpv:Use', false, null],
