@@ -18,13 +18,14 @@ export function jsonOnly(opts: JsonOnlyOptions = {}): MiddlewareHandler {
   return async (c, next) => {
     const m = c.req.method;
     if ((m === 'POST' || m === 'PUT' || m === 'PATCH') && prefixes.some((p) => c.req.path.startsWith(p))) {
-      const hasBody = c.req.raw.body !== null;
       const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
-      if (hasBody && !JSON_TYPE.test(type)) {
+      // Runtimes differ on whether an empty request has a null body or an empty stream; only
+      // the content counts. An empty body means "no body" (optional bodies), whatever its type.
+      const empty = c.req.raw.body === null || (await c.req.text()).trim() === '';
+      if (!empty && !JSON_TYPE.test(type)) {
         throw new PermisError('unsupported_media_type', 415, 'Unsupported media type', 'Send the body as application/json.');
       }
-      // An empty body sent with a JSON content type means "no body" (optional bodies), not malformed JSON.
-      if (type !== '' && (!hasBody || (await c.req.text()).trim() === '')) {
+      if (empty && type !== '') {
         const headers = new Headers(c.req.raw.headers);
         headers.delete('content-type');
         c.req.raw = new Request(c.req.raw.url, { method: m, headers });
