@@ -29,8 +29,12 @@ export async function migrate(db: Db, migrations: readonly Migration[]): Promise
   for (const m of sorted) {
     if (!/^\d{4}_[a-z0-9_]+\.sql$/.test(m.name)) throw new MigrationError(`bad migration file name: ${m.name}`);
   }
-  await db.query(`create table if not exists schema_migrations (
-    name text primary key, checksum text not null, applied_at timestamptz not null default now())`);
+  // `create table if not exists` is not safe against a concurrent creator: take the lock first.
+  await db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(`create table if not exists schema_migrations (
+      name text primary key, checksum text not null, applied_at timestamptz not null default now())`);
+  });
   const applied: string[] = [];
   for (const m of sorted) {
     const checksum = toHex(await sha256(m.sql));
