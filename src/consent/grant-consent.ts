@@ -11,7 +11,9 @@ import { resolveTerms } from '../storage/catalogue-repo.js';
 import { getService } from '../storage/services-repo.js';
 import type { ConsentRow, ReceiptRow } from '../storage/consents-repo.js';
 import type { Sql } from '../storage/db.js';
-import { recordTransition } from './record-transition.js';
+import { type Actor, recordTransition } from './record-transition.js';
+import type { CitizenSignature } from '../crypto/receipt.js';
+import { bindSubject } from '../storage/requests-repo.js';
 
 /** What a citizen asks for when giving a consent directly. */
 export interface GrantInput {
@@ -70,14 +72,29 @@ export async function buildTerms(tx: Sql, deps: AppDeps, input: GrantInput & { s
   return { terms, service };
 }
 
-/** Gives a new consent (revision 1, active) and records it with its receipt, in the caller's transaction. */
-export async function grantConsent(tx: Sql, deps: AppDeps, input: GrantInput): Promise<{ consent: ConsentRow; receipt: ReceiptRow }> {
-  const { terms } = await buildTerms(tx, deps, input);
+/** A consent about to be created from validated terms. */
+export interface NewConsent {
+  terms: ConsentTerms;
+  citizenId: string;
+  actor: Actor;
+  requestId?: string | undefined;
+  citizenSignature?: CitizenSignature | undefined;
+}
+
+/**
+ * Creates revision 1 (active) of a consent with its receipt, in the caller's transaction,
+ * and binds the subjectRef to the citizen for this service (one citizen per subjectRef).
+ */
+export async function createConsent(tx: Sql, deps: AppDeps, n: NewConsent): Promise<{ consent: ConsentRow; receipt: ReceiptRow }> {
   const now = deps.clock.now();
+  const { terms } = n;
+  if (!(await bindSubject(tx, terms.service, terms.subjectRef, n.citizenId, now))) {
+    throw new ConflictError('subject_ref_conflict', 'This service already uses that subjectRef for another person.');
+  }
   const next: ConsentRow = {
     id: uuidv7(deps.clock, deps.random),
     service_id: terms.service,
-    citizen_id: input.citizenId,
+    citizen_id: n.citizenId,
     subject_ref: terms.subjectRef,
     revision: 1,
     status: 'active',
@@ -95,7 +112,14 @@ export async function grantConsent(tx: Sql, deps: AppDeps, input: GrantInput): P
   return recordTransition(tx, deps, {
     next,
     event: 'granted',
-    actor: { type: 'citizen', id: input.citizenId },
-    requestId: input.requestId,
+    actor: n.actor,
+    requestId: n.requestId,
+    citizenSignature: n.citizenSignature,
   });
+}
+
+/** Gives a new consent directly (DESIGN §4.3), validated against the catalogue and the service. */
+export async function grantConsent(tx: Sql, deps: AppDeps, input: GrantInput): Promise<{ consent: ConsentRow; receipt: ReceiptRow }> {
+  const { terms } = await buildTerms(tx, deps, input);
+  return createConsent(tx, deps, { terms, citizenId: input.citizenId, actor: { type: 'citizen', id: input.citizenId }, requestId: input.requestId });
 }

@@ -2,7 +2,7 @@ import { termsHash } from '../crypto/terms-hash.js';
 import { type ConsentAction, effectiveStatus, isEnded, type NarrowChange, narrowTerms, nextState } from '../domain/consent.js';
 import { NotFoundError, PermisError } from '../domain/errors.js';
 import type { AppDeps } from '../http/deps.js';
-import { type ConsentRow, findCitizenConsent, findConsent, type ReceiptRow } from '../storage/consents-repo.js';
+import { type ConsentRow, findCitizenConsent, findConsent, findServiceConsent, type ReceiptRow } from '../storage/consents-repo.js';
 import type { Sql } from '../storage/db.js';
 import { type Actor, recordTransition } from './record-transition.js';
 
@@ -13,6 +13,8 @@ export interface TransitionInput {
   actor: Actor;
   /** When set, only this citizen's consent may be moved (anything else is "not found"). */
   citizenId?: string | undefined;
+  /** When set, only this service's consent may be moved (anything else is "not found"). */
+  serviceId?: string | undefined;
   /** RFC 9110 §13.1.1 If-Match: the revision the caller last saw. */
   ifMatchRevision?: number | undefined;
   narrow?: NarrowChange | undefined;
@@ -28,7 +30,9 @@ export async function transitionConsent(tx: Sql, deps: AppDeps, input: Transitio
   const now = deps.clock.now();
   const prev = input.citizenId
     ? await findCitizenConsent(tx, input.citizenId, input.consentId, true)
-    : await findConsent(tx, input.consentId, true);
+    : input.serviceId
+      ? await findServiceConsent(tx, input.serviceId, input.consentId, true)
+      : await findConsent(tx, input.consentId, true);
   if (!prev) throw new NotFoundError('consent');
   if (input.ifMatchRevision !== undefined && input.ifMatchRevision !== prev.revision) {
     throw new PermisError('precondition_failed', 412, 'Precondition failed', `The consent is at revision ${prev.revision}, not ${input.ifMatchRevision}.`, {

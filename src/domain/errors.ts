@@ -30,8 +30,19 @@ export const problemCodes = [
   'last_passkey',
   'conflict',
   'precondition_failed',
+  'subject_ref_conflict',
+  'request_not_pending',
+  'request_expired',
   'not_ready',
   'internal_error',
+  'enrolment_code_invalid',
+  'last_admin',
+  'term_in_use',
+  'insufficient_scope',
+  'webhook_url_refused',
+  'webhook_not_configured',
+  'beyond_tree_size',
+  'not_yet_integrated',
 ] as const;
 
 export type ProblemCode = (typeof problemCodes)[number];

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigError, parseEnv } from './config.js';
+import { ConfigError, parseEnv, publicUrlOf } from './config.js';
+import { runAdminCommand } from './cli/admin.js';
 import { runKeysCommand } from './cli/keys.js';
+import { nodeLogContext, runLogCommand } from './cli/log.js';
 import { runServicesCommand } from './cli/services.js';
 import { openRuntime } from './runtime.js';
 
@@ -10,9 +12,14 @@ Commands:
   migrate                         apply pending database migrations
   services add --file <json>      register a service (see examples/service.example.json)
   services list | show <id> | suspend <id> | activate <id> | set-jwks <id> --file <jwks.json>
+  admin invite [--role admin|officer]
+                                  print a one-time enrolment code (bootstraps the first admin)
+  admin list                      list the accounts holding a role
   keys list                       list signing keys (public data only)
   keys rotate <receipt|token|checkpoint|all>
                                   make a new active key; retired public keys stay in the JWKS
+  log verify [--url URL] [--state FILE] [--key KEY]
+                                  verify a running server's transparency log (see \`log help\`)
 
 Configuration comes from the same environment variables as the server (see README).`;
 
@@ -25,7 +32,9 @@ async function main(argv: string[]): Promise<number> {
     out(usage);
     return cmd ? 0 : 2;
   }
-  if (!['migrate', 'services', 'keys'].includes(cmd)) {
+  // Talks to a server over HTTP only: no configuration, no database.
+  if (cmd === 'log') return runLogCommand(rest, nodeLogContext(out, err, process.env.DATA_DIR || './data'));
+  if (!['migrate', 'services', 'keys', 'admin'].includes(cmd)) {
     process.stderr.write(`Unknown command: ${cmd}\n\n${usage}\n`);
     return 2;
   }
@@ -36,6 +45,8 @@ async function main(argv: string[]): Promise<number> {
       case 'migrate':
         out('Database schema is up to date.');
         return 0;
+      case 'admin':
+        return await runAdminCommand(rest, { db: rt.db, clock: rt.clock, random: rt.random, publicUrl: publicUrlOf(env), out, err });
       case 'services':
         return await runServicesCommand(rest, { db: rt.db, clock: rt.clock, random: rt.random, out, err, readFile: (p: string) => readFile(p, 'utf8') });
       default:

@@ -1,5 +1,7 @@
 import type { AppDeps } from '../http/deps.js';
 import { sweepExpired } from '../jobs/expiry-sweep.js';
+import { runIntegrator } from '../jobs/integrator.js';
+import { deliverWebhooks } from '../jobs/webhook-delivery.js';
 
 /** Handle to stop the background jobs. */
 export interface Jobs {
@@ -8,24 +10,45 @@ export interface Jobs {
 
 /**
  * Runs background work on timers in the Node.js process (on Workers the same functions run
- * from Cron Triggers): the expiry sweep, every `expirySweepSeconds`.
+ * from Cron Triggers): the expiry sweep, every `expirySweepSeconds`; webhook delivery and
+ * events-feed sequencing, every `webhookSeconds` (default 1); the log integrator, every second. A run never overlaps the
+ * previous run of the same job.
  */
-export function startBackgroundJobs(deps: AppDeps, opts: { expirySweepSeconds: number; log: NonNullable<AppDeps['log']> }): Jobs {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
+export function startBackgroundJobs(
+  deps: AppDeps,
+  opts: { expirySweepSeconds: number; webhookSeconds?: number; log: NonNullable<AppDeps['log']> },
+): Jobs {
+  const every = (seconds: number, name: string, work: () => Promise<void>) => {
+    let running = false;
+    const tick = async () => {
+      if (running) return;
+      running = true;
+      try {
+        await work();
+      } catch (err) {
+        opts.log('error', `${name} failed`, { message: err instanceof Error ? err.message : String(err) });
+      } finally {
+        running = false;
+      }
+    };
+    const timer = setInterval(() => void tick(), seconds * 1000);
+    timer.unref();
+    void tick();
+    return timer;
+  };
+  const timers = [
+    every(opts.expirySweepSeconds, 'expiry sweep', async () => {
       const n = await sweepExpired(deps);
       if (n > 0) opts.log('info', 'expired consents recorded', { count: n });
-    } catch (err) {
-      opts.log('error', 'expiry sweep failed', { message: err instanceof Error ? err.message : String(err) });
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), opts.expirySweepSeconds * 1000);
-  timer.unref();
-  void tick();
-  return { stop: () => clearInterval(timer) };
+    }),
+    every(opts.webhookSeconds ?? 1, 'webhook delivery', async () => {
+      const r = await deliverWebhooks(deps, { fetch: (url, init) => fetch(url, init) });
+      if (r.attempted > 0) opts.log('info', 'webhooks sent', { delivered: r.delivered, retrying: r.retrying, failed: r.failed });
+    }),
+    // DESIGN §6: the log integrator signs a checkpoint at least once a second while events arrive.
+    every(1, 'log integrator', async () => {
+      await runIntegrator(deps, { batch: 1000 });
+    }),
+  ];
+  return { stop: () => timers.forEach((t) => clearInterval(t)) };
 }

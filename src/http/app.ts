@@ -9,13 +9,23 @@ import { DbError } from '../storage/db.js';
 import type { AppDeps, AppEnv } from './deps.js';
 import { jsonOnly } from './middleware/json-only.js';
 import { fieldErrors, problemResponse } from './problem.js';
+import { adminRoutes } from './routes/admin.js';
 import { catalogueRoutes } from './routes/catalogue.js';
 import { citizenAccountRoutes } from './routes/citizen-account.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { jwksRoutes } from './routes/jwks.js';
+import { logRoutes } from './routes/log.js';
 import { meConsentRoutes } from './routes/me-consents.js';
+import { meRequestRoutes } from './routes/me-requests.js';
+import { serviceRequestRoutes } from './routes/service-requests.js';
+import { serviceConsentRoutes } from './routes/service-consents.js';
+import { checkRoutes } from './routes/check.js';
+import { approvalPageRoutes } from './routes/approval-page.js';
+import { oauthTokenRoutes } from './routes/oauth-token.js';
 import { serviceRoutes } from './routes/services.js';
+import { serviceEventRoutes } from './routes/service-events.js';
+import { serviceWebhookRoutes } from './routes/service-webhook.js';
 
 /** A fresh OpenAPIHono whose validation failures become `validation_failed` problems. */
 export function newRouter(): OpenAPIHono<AppEnv> {
@@ -87,9 +97,19 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', healthRoutes(deps));
   app.route('/', jwksRoutes(deps));
   app.route('/', meConsentRoutes(deps));
+  app.route('/', meRequestRoutes(deps));
+  app.route('/', serviceRequestRoutes(deps));
+  app.route('/', serviceConsentRoutes(deps));
+  app.route('/', checkRoutes(deps));
+  app.route('/', approvalPageRoutes(deps));
   app.route('/', citizenAccountRoutes(deps));
   app.route('/', catalogueRoutes(deps));
   app.route('/', serviceRoutes(deps));
+  app.route('/', oauthTokenRoutes(deps));
+  app.route('/', adminRoutes(deps));
+  app.route('/', serviceWebhookRoutes(deps));
+  app.route('/', serviceEventRoutes(deps));
+  app.route('/', logRoutes(deps));
   app.route('/', docsRoutes(deps, app));
 
   app.notFound((c) => problemResponse(c, new PermisError('not_found', 404, 'Not found', 'No such route.')));

@@ -39,11 +39,19 @@ export interface CitizenPrincipal {
   sessionId: string;
 }
 
+/** The authenticated city service on a request, set by the service-token middleware. */
+export interface ServicePrincipal {
+  serviceId: string;
+  clientId: string;
+  scopes: string[];
+}
+
 /** Hono environment type shared by all routes. */
 export interface AppEnv {
   Variables: {
     deps: AppDeps;
     requestId: string;
     citizen: CitizenPrincipal;
+    service: ServicePrincipal;
   };
 }

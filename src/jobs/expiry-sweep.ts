@@ -2,6 +2,8 @@ import { transitionConsent } from '../consent/transition-consent.js';
 import { PermisError } from '../domain/errors.js';
 import type { AppDeps } from '../http/deps.js';
 import { findExpiredIds } from '../storage/consents-repo.js';
+import { findExpiredRequestIds } from '../storage/requests-repo.js';
+import { expireRequest } from '../consent/decide-request.js';
 
 /** Options for {@link sweepExpired}. */
 export interface SweepOptions {
@@ -12,8 +14,9 @@ export interface SweepOptions {
 /**
  * Records the expiry of every active or paused consent whose `validUntil` has passed: each
  * gets its `expired` revision, receipt, audit event and webhook, one transaction per consent.
- * Safe to run on several replicas at once (row locks; a consent already moved is skipped).
- * Returns how many consents it expired.
+ * Then records the expiry of pending consent requests past their deadline (webhook
+ * `request.expired`). Safe to run on several replicas at once (row locks; anything already
+ * moved is skipped). Returns how many consents and requests it expired.
  */
 export async function sweepExpired(deps: AppDeps, opts: SweepOptions = {}): Promise<number> {
   const ids = await findExpiredIds(deps.db, deps.clock.now(), opts.batch ?? 500);
@@ -29,6 +32,9 @@ export async function sweepExpired(deps: AppDeps, opts: SweepOptions = {}): Prom
       if (err instanceof PermisError && (err.code === 'illegal_transition' || err.code === 'conflict')) continue;
       throw err;
     }
+  }
+  for (const id of await findExpiredRequestIds(deps.db, deps.clock.now(), opts.batch ?? 500)) {
+    if (await deps.db.transaction((tx) => expireRequest(tx, deps, id))) n++;
   }
   return n;
 }

@@ -58,51 +58,51 @@ export async function findCitizenConsent(sql: Sql, citizenId: string, id: string
   return rows[0];
 }
 
+/** The consent `id` if it belongs to the service `serviceId`, locked for update when `lock` is set. */
+export async function findServiceConsent(sql: Sql, serviceId: string, id: string, lock = false): Promise<ConsentRow | undefined> {
+  const rows = await sql.query<ConsentRow>(
+    `select ${COLS} from consents where id = $1 and service_id = $2${lock ? ' for update' : ''}`,
+    [id, serviceId],
+  );
+  return rows[0];
+}
+
 /** The consent `id`, locked for update when `lock` is set (system actions: expiry). */
 export async function findConsent(sql: Sql, id: string, lock = false): Promise<ConsentRow | undefined> {
   const rows = await sql.query<ConsentRow>(`select ${COLS} from consents where id = $1${lock ? ' for update' : ''}`, [id]);
   return rows[0];
 }
 
-/** Filters for listing a citizen's consents. */
+/** Filters for listing consents: one citizen's, or one service's. */
 export interface ListFilter {
-  citizenId: string;
+  citizenId?: string | undefined;
+  serviceId?: string | undefined;
+  subjectRef?: string | undefined;
   /** Effective status (expiry applied at `now`). */
   status?: ConsentStatus | undefined;
-  serviceId?: string | undefined;
   /** Return ids strictly older than this (cursor). */
   before?: string | undefined;
   limit: number;
   now: Date;
 }
 
-/** A page of a citizen's consents, newest first; `status` filters on the effective status. */
-export async function listCitizenConsents(sql: Sql, f: ListFilter): Promise<ConsentRow[]> {
-  const where = ['citizen_id = $1'];
-  const params: unknown[] = [f.citizenId];
-  if (f.serviceId) {
-    params.push(f.serviceId);
-    where.push(`service_id = $${params.length}`);
-  }
-  if (f.before) {
-    params.push(f.before);
-    where.push(`id < $${params.length}`);
-  }
+/** A page of consents, newest first; `status` filters on the effective status. */
+export async function listConsents(sql: Sql, f: ListFilter): Promise<ConsentRow[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (f.citizenId) where.push(`citizen_id = $${params.push(f.citizenId)}`);
+  if (f.serviceId) where.push(`service_id = $${params.push(f.serviceId)}`);
+  if (f.subjectRef) where.push(`subject_ref = $${params.push(f.subjectRef)}`);
+  if (f.before) where.push(`id < $${params.push(f.before)}`);
   if (f.status) {
-    params.push(f.now);
-    const now = `$${params.length}`;
+    const now = `$${params.push(f.now)}`;
     if (f.status === 'expired') where.push(`(status = 'expired' or (status in ('active','paused') and valid_until <= ${now}))`);
-    else if (f.status === 'active' || f.status === 'paused') {
-      params.push(f.status);
-      where.push(`status = $${params.length} and valid_until > ${now}`);
-    } else {
-      params.push(f.status);
-      where.push(`status = $${params.length}`);
-    }
+    else if (f.status === 'active' || f.status === 'paused') where.push(`status = $${params.push(f.status)} and valid_until > ${now}`);
+    else where.push(`status = $${params.push(f.status)}`);
   }
-  params.push(f.limit);
+  if (where.length === 0) throw new Error('listConsents needs a citizen or a service');
   return sql.query<ConsentRow>(
-    `select ${COLS} from consents where ${where.join(' and ')} order by id desc limit $${params.length}`,
+    `select ${COLS} from consents where ${where.join(' and ')} order by id desc limit $${params.push(f.limit)}`,
     params,
   );
 }

@@ -1,15 +1,17 @@
 /**
- * The service registry (DESIGN §1, §2): register, list, read, suspend/activate and replace
+ * The service registry (DESIGN §1, §2): register, list, read, update, suspend/activate and replace
  * the public JWKS of city services. Every change writes an audit event in the same
  * transaction (DESIGN §6).
  */
 import { parsePublicJwks } from '../crypto/service-jwks.js';
+import { canonicalJson } from '../crypto/terms-hash.js';
 import { inLangOrder, type Localised } from '../domain/catalogue.js';
 import { b64url, fromB64, utf8 } from '../domain/encoding.js';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { isUuid, uuidv7 } from '../domain/ids.js';
 import type { Clock, Random } from '../domain/runtime.js';
 import { type Controller, parseServiceInput, type PublicJwks, type Service, type ServiceStatus } from '../domain/service.js';
+import { parseServiceUpdate } from '../domain/service-update.js';
 import { resolveTerms } from './catalogue-repo.js';
 import { type Db, DbError, type Sql } from './db.js';
 
@@ -30,7 +32,7 @@ export interface ServicePage {
 }
 
 /** Audit event types the registry writes. */
-export type ServiceAuditType = 'service.registered' | 'service.suspended' | 'service.activated' | 'service.jwks_replaced';
+export type ServiceAuditType = 'service.registered' | 'service.updated' | 'service.suspended' | 'service.activated' | 'service.jwks_replaced';
 
 interface Raw {
   id: string;
@@ -144,12 +146,14 @@ export async function listServices(
  * Sets the status of the service named by `ref` (id or client id). Writes
  * `service.suspended` / `service.activated` when the status changes; setting the current
  * status again changes nothing. Throws NotFoundError when there is no such service.
+ * `reason`, when given, is written to the audit event.
  */
 export async function setServiceStatus(
   db: Db,
   ref: string,
   status: ServiceStatus,
   ctx: RegistryContext,
+  reason?: string,
 ): Promise<{ service: Service; changed: boolean }> {
   return db.transaction(async (tx) => {
     const current = await lockService(tx, ref);
@@ -164,6 +168,7 @@ export async function setServiceStatus(
       clientId: service.clientId,
       from: current.status,
       to: status,
+      ...(reason === undefined ? {} : { reason }),
     });
     return { service, changed: true };
   });
@@ -188,6 +193,36 @@ export async function setServiceJwks(db: Db, ref: string, jwks: unknown, ctx: Re
       previousKids: current.jwks.keys.map((k) => k.kid),
       kids: parsed.keys.map((k) => k.kid),
     });
+    return service;
+  });
+}
+
+/**
+ * Changes the name, description, controller or allowed codes of the service named by `ref`
+ * (id or client id), with the registration's field rules (see domain/service-update.ts).
+ * Throws ValidationError for bad fields, `term_unknown` for codes not in the catalogue and
+ * NotFoundError for no such service. Writes `service.updated` with the previous and new
+ * values of what changed; a change that changes nothing writes nothing.
+ */
+export async function updateService(db: Db, ref: string, input: unknown, ctx: RegistryContext): Promise<Service> {
+  const update = parseServiceUpdate(input);
+  await resolveTerms(db, update);
+  return db.transaction(async (tx) => {
+    const current = await lockService(tx, ref);
+    const next = { ...current, ...update };
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    for (const f of ['name', 'description', 'controller', 'purposes', 'categories', 'processing'] as const) {
+      if (canonicalJson(current[f]) !== canonicalJson(next[f])) changes[f] = { from: current[f], to: next[f] };
+    }
+    if (Object.keys(changes).length === 0) return current;
+    const rows = await tx.query<Raw>(
+      `update services set name = $2::jsonb, description = $3::jsonb, controller = $4::jsonb,
+         purposes = $5::text[], categories = $6::text[], processing = $7::text[], updated_at = $8
+       where id = $1 returning ${COLUMNS}`,
+      [current.id, next.name, next.description, next.controller, next.purposes, next.categories, next.processing, ctx.clock.now()],
+    );
+    const service = toService(rows[0]!);
+    await recordServiceEvent(tx, ctx, 'service.updated', service.id, { clientId: service.clientId, changes });
     return service;
   });
 }

@@ -28,7 +28,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     rpName: 'Permís (test)',
     sessionTtlSeconds: 3600,
     challengeTtlSeconds: 300,
-    bodyLimitBytes: 64 * 1024,
+    bodyLimitBytes: 256 * 1024,
     jurisdiction: 'ES',
     pairwiseSecret: systemRandom.bytes(32),
     ...overrides,

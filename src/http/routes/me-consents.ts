@@ -5,7 +5,7 @@ import { transitionConsent } from '../../consent/transition-consent.js';
 import type { ConsentAction } from '../../domain/consent.js';
 import { b64url, sha256 } from '../../domain/encoding.js';
 import { NotFoundError } from '../../domain/errors.js';
-import { findCitizenConsent, listCitizenConsents, listReceipts, listRevisions } from '../../storage/consents-repo.js';
+import { findCitizenConsent, listConsents, listReceipts, listRevisions } from '../../storage/consents-repo.js';
 import { idempotent } from '../../storage/idempotency.js';
 import { newRouter } from '../app.js';
 import type { AppDeps, AppEnv } from '../deps.js';
@@ -117,7 +117,7 @@ export function meConsentRoutes(deps: AppDeps) {
     async (c) => {
       const q = c.req.valid('query');
       const now = deps.clock.now();
-      const rows = await listCitizenConsents(deps.db, {
+      const rows = await listConsents(deps.db, {
         citizenId: c.get('citizen').citizenId,
         status: q.status,
         serviceId: q.serviceId,

@@ -1,0 +1,54 @@
+/**
+ * The benchmark's own database on the PostgreSQL server: `permis_bench_<random>`, created,
+ * migrated with the product's migrations, and dropped at the end. No other database is touched.
+ */
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { loadMigrations } from '../src/entry/migrations.js';
+import type { Db } from '../src/storage/db.js';
+import { migrate } from '../src/storage/migrate.js';
+import { openPostgres } from '../src/storage/postgres.js';
+
+/** A throwaway benchmark database. */
+export interface BenchDatabase {
+  name: string;
+  /** Its connection URL. */
+  url: string;
+  /** A handle for the seeder and the verification (not the server's). */
+  db: Db;
+  /** Closes the handle and drops the database (idempotent). */
+  drop(): Promise<void>;
+}
+
+/** Creates and migrates `permis_bench_<random>` on the server at `serverUrl`. */
+export async function createBenchDatabase(serverUrl: string): Promise<BenchDatabase> {
+  const name = `permis_bench_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = openPostgres({ url: url.toString(), max: 2 });
+  let dropped = false;
+  const drop = async () => {
+    if (dropped) return;
+    dropped = true;
+    await db.close().catch(() => {});
+    const a = postgres(serverUrl, { max: 1, onnotice: () => {} });
+    try {
+      await a.unsafe(`drop database if exists ${name} with (force)`);
+    } finally {
+      await a.end();
+    }
+  };
+  try {
+    await migrate(db, loadMigrations());
+  } catch (err) {
+    await drop();
+    throw err;
+  }
+  return { name, url: url.toString(), db, drop };
+}

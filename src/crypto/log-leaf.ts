@@ -1,0 +1,113 @@
+/**
+ * The leaf data of the access log (DESIGN §6): the RFC 8785 canonical JSON of an audit event
+ * with its personal fields replaced by salted hashes. Each event has its own random salt, so
+ * hashes of one citizen never link across events; whoever holds the salt and the value (the
+ * citizen, an officer) can check a field. Erasure deletes salt and values but keeps the
+ * hashes (`pseudonyms`), so the leaf, and with it the tree, stays exactly the same.
+ */
+import { b64url, utf8 } from '../domain/encoding.js';
+import { canonicalJson } from './terms-hash.js';
+
+/** Version of the leaf format, the `v` member of every leaf. */
+export const LEAF_FORMAT_VERSION = 1;
+
+/** Keys inside `data` whose values are personal, at any depth. */
+const PERSONAL_DATA_KEYS: ReadonlySet<string> = new Set(['subjectRef', 'citizenId']);
+
+/** Prefix of a pseudonym: HMAC-SHA-256 keyed by the event's salt, base64url. */
+const PSEUDONYM_PREFIX = 'hmac-sha256:';
+
+/** An audit event as stored, with what the leaf needs. */
+export interface LeafEvent {
+  id: string;
+  type: string;
+  actorType: string;
+  actorId: string | null;
+  citizenId: string | null;
+  serviceId: string | null;
+  consentId: string | null;
+  requestId: string | null;
+  data: unknown;
+  /** `created_at` in UTC with microseconds, e.g. `2026-01-02T03:04:05.678901Z` (exact). */
+  createdAt: string;
+  /** The event's salt; null once erased (or before integration). */
+  salt: Uint8Array | null;
+  /** The committed hashes by JSON pointer (RFC 6901); what stands in for erased values. */
+  pseudonyms: Record<string, string> | null;
+}
+
+/** RFC 6901 §3: escapes one reference token of a JSON pointer. */
+const token = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** HMAC-SHA-256(key = salt, message = value), as the `hmac-sha256:<base64url>` pseudonym. */
+async function pseudonym(hmacKey: CryptoKey, value: unknown): Promise<string> {
+  const message = typeof value === 'string' ? value : canonicalJson(value);
+  const mac = await crypto.subtle.sign('HMAC', hmacKey, utf8(message) as BufferSource);
+  return PSEUDONYM_PREFIX + b64url(new Uint8Array(mac));
+}
+
+/** A leaf-data failure: the stored event cannot produce its committed leaf. */
+export class LeafError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LeafError';
+  }
+}
+
+/**
+ * Builds the leaf data of `event`: returns the canonical JSON bytes and the pseudonyms it
+ * committed to (by JSON pointer). With a salt, every personal value is hashed afresh (so an
+ * edited value changes the leaf); without one (erased), the stored pseudonyms stand in for
+ * the personal values, which must then be null. Throws LeafError when neither is possible.
+ */
+export async function buildLeaf(event: LeafEvent): Promise<{ data: Uint8Array; pseudonyms: Record<string, string> }> {
+  const pseudonyms: Record<string, string> = {};
+  let key: CryptoKey | undefined;
+  const hide = async (pointer: string, value: unknown): Promise<string | null> => {
+    if (event.salt) {
+      if (value === null || value === undefined) return null;
+      key ??= await crypto.subtle.importKey('raw', event.salt as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+      return (pseudonyms[pointer] = await pseudonym(key, value));
+    }
+    const kept = event.pseudonyms?.[pointer];
+    if (kept !== undefined) return (pseudonyms[pointer] = kept);
+    if (value === null || value === undefined) return null;
+    throw new LeafError(`event ${event.id} has a personal value at ${pointer} but neither a salt nor its pseudonym`);
+  };
+  const walk = async (value: unknown, pointer: string): Promise<unknown> => {
+    if (Array.isArray(value)) return Promise.all(value.map((v, i) => walk(v, `${pointer}/${i}`)));
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        const p = `${pointer}/${token(k)}`;
+        out[k] = PERSONAL_DATA_KEYS.has(k) ? await hide(p, v) : await walk(v, p);
+      }
+      return out;
+    }
+    return value;
+  };
+  const leaf = {
+    v: LEAF_FORMAT_VERSION,
+    id: event.id,
+    type: event.type,
+    actorType: event.actorType,
+    // Actor ids of citizens are their internal ids: personal. Staff and services are not hidden.
+    actorId: event.actorType === 'citizen' ? await hide('/actorId', event.actorId) : event.actorId,
+    citizenId: await hide('/citizenId', event.citizenId),
+    serviceId: event.serviceId,
+    consentId: event.consentId,
+    requestId: event.requestId,
+    data: await walk(event.data ?? {}, '/data'),
+    createdAt: event.createdAt,
+  };
+  return { data: utf8(canonicalJson(leaf)), pseudonyms };
+}
+
+/**
+ * Checks a claimed personal value against a pseudonym from a leaf, given the event's salt:
+ * how a citizen or officer confirms what a redacted-looking leaf field commits to.
+ */
+export async function pseudonymMatches(salt: Uint8Array, value: unknown, committed: string): Promise<boolean> {
+  const key = await crypto.subtle.importKey('raw', salt as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return (await pseudonym(key, value)) === committed;
+}

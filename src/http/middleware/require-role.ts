@@ -1,0 +1,20 @@
+import type { MiddlewareHandler } from 'hono';
+import { ForbiddenError, UnauthenticatedError } from '../../domain/errors.js';
+import type { Role } from '../../domain/roles.js';
+import { hasRole } from '../../storage/roles-repo.js';
+import type { AppDeps, AppEnv } from '../deps.js';
+
+/**
+ * Middleware that admits only citizens holding `role` (DESIGN §1); run it after
+ * `citizenAuth(deps)`. The role is read from the database on every request, so a revocation
+ * takes effect on the very next request. Missing role: ForbiddenError (403 `forbidden`).
+ */
+export function requireRole(deps: AppDeps, role: Role): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const citizen = c.get('citizen');
+    // Mounted without citizenAuth in front: fail closed.
+    if (!citizen) throw new UnauthenticatedError();
+    if (!(await hasRole(deps.db, citizen.citizenId, role))) throw new ForbiddenError(`This needs the ${role} role.`);
+    await next();
+  };
+}

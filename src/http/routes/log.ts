@@ -1,0 +1,190 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { checkpointVerifierKey, logOriginOf } from '../../crypto/checkpoint.js';
+import { buildLeaf } from '../../crypto/log-leaf.js';
+import { consistencyProof, inclusionProof, leafHash } from '../../crypto/merkle/index.js';
+import { b64 } from '../../domain/encoding.js';
+import { NotFoundError, PermisError, ValidationError } from '../../domain/errors.js';
+import { latestCheckpoint, leafIndexOfEvent, leafRows, nodeReader } from '../../storage/log-repo.js';
+import type { Sql } from '../../storage/db.js';
+import { newRouter } from '../app.js';
+import type { AppDeps } from '../deps.js';
+import { problemResponses } from '../problem.js';
+import { ConsistencyProof, ConsistencyQuery, InclusionProof, InclusionQuery, Leaves, LeavesQuery } from '../schemas/log.js';
+
+const tags = ['transparency log'];
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const TEXT = 'text/plain; charset=utf-8';
+const jsonContent = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+const textContent = (example: string) => ({ 'text/plain': { schema: z.string().openapi({ example }) } });
+
+/** Anyone may audit the log, from any origin. */
+const publicHeaders = { 'Access-Control-Allow-Origin': '*' };
+
+/** 400 `beyond_tree_size`: the log has not (yet) signed a tree that large. */
+class BeyondTreeSizeError extends PermisError {
+  constructor(field: string, size: bigint) {
+    super('beyond_tree_size', 400, 'Beyond the tree size', `${field} is beyond the latest checkpoint, whose tree has ${size} leaves.`, {
+      treeSize: size.toString(),
+    });
+  }
+}
+
+/** The latest checkpoint's tree size, or 503 `not_ready` before the first checkpoint. */
+async function currentSize(sql: Sql): Promise<{ size: bigint; note: string }> {
+  const cp = await latestCheckpoint(sql);
+  if (!cp) throw new PermisError('not_ready', 503, 'Log not ready', 'No checkpoint has been signed yet; try again in a moment.');
+  return { size: cp.treeSize, note: cp.note };
+}
+
+/**
+ * The transparency log (DESIGN §6): the latest signed checkpoint, the verifier key, inclusion
+ * and consistency proofs (RFC 9162 §2.1.3, §2.1.4) and raw leaf data. Public and read-only;
+ * answers about a fixed tree size are immutable and cacheable forever.
+ */
+export function logRoutes(deps: AppDeps) {
+  const r = newRouter();
+  const origin = logOriginOf(deps.config.publicUrl);
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/log/checkpoint',
+      tags,
+      security: [],
+      summary: 'The latest signed checkpoint',
+      description:
+        'A C2SP tlog-checkpoint (c2sp.org/tlog-checkpoint): the origin, the tree size, the base64 RFC 6962 root hash, a blank ' +
+        'line, and an Ed25519 signature line of the C2SP signed-note format. Verify it with the key from `GET /v1/log/key`.',
+      responses: {
+        200: { description: 'The signed checkpoint note', content: textContent(`${origin}\n4\nbjQLnP+zepicpUTmu3gKLHiQHT+zNzh2hRGjBhevoB0=\n\n— ${origin} …\n`) },
+        ...problemResponses(),
+      },
+    }),
+    async (c) => {
+      const { note } = await currentSize(deps.db);
+      return c.text(note, 200, { 'Content-Type': TEXT, 'Cache-Control': 'no-cache', ...publicHeaders });
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/log/key',
+      tags,
+      security: [],
+      summary: 'The checkpoint verifier key',
+      description:
+        'The log\'s public key in the signed-note verifier-key format `<name>+<key id>+<base64(0x01 ‖ Ed25519 public key)>`, ' +
+        'where the name is the log origin and the key id is the hex of the first 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ key) ' +
+        '(c2sp.org/signed-note). Pin it: a monitor that fetches it again on every run trusts the server. It changes when the ' +
+        'checkpoint key is rotated; the same public key is in the JWKS (`/.well-known/jwks.json`).',
+      responses: {
+        200: { description: 'The verifier key, one line', content: textContent(`${origin}+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW`) },
+        ...problemResponses(),
+      },
+    }),
+    async (c) => {
+      const vkey = await checkpointVerifierKey(deps.keys, origin);
+      return c.text(`${vkey}\n`, 200, { 'Content-Type': TEXT, 'Cache-Control': 'public, max-age=300', ...publicHeaders });
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/log/proof/inclusion',
+      tags,
+      security: [],
+      summary: 'Inclusion proof of a leaf',
+      description: 'By leaf `index` or by audit `eventId`, in the tree of `treeSize` leaves (default: the latest checkpoint).',
+      request: { query: InclusionQuery },
+      responses: {
+        200: { description: 'The inclusion proof', content: jsonContent(InclusionProof) },
+        ...problemResponses(400, 404, 409),
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const { size: latest } = await currentSize(deps.db);
+      const treeSize = q.treeSize === undefined ? latest : BigInt(q.treeSize);
+      if (treeSize > latest) throw new BeyondTreeSizeError('treeSize', latest);
+      let index: bigint;
+      if (q.eventId !== undefined) {
+        const found = await leafIndexOfEvent(deps.db, q.eventId);
+        if (found === undefined) throw new NotFoundError('event');
+        if (found === null) {
+          throw new PermisError('not_yet_integrated', 409, 'Not yet in the log', 'The event is not integrated yet; try again in a second.');
+        }
+        index = found;
+      } else {
+        index = BigInt(q.index!);
+      }
+      if (index >= treeSize) {
+        const field = q.eventId !== undefined ? 'query.treeSize' : 'query.index';
+        throw new ValidationError(`${field}: leaf ${index} is not in a tree of ${treeSize} leaves`, [
+          { field, message: `leaf ${index} is not below the tree size ${treeSize}` },
+        ]);
+      }
+      const [row] = await leafRows(deps.db, index, index + 1n);
+      if (!row) throw new Error(`leaf ${index} is missing from the events table`);
+      const [leaf, proof] = await Promise.all([buildLeaf(row), inclusionProof(index, treeSize, nodeReader(deps.db))]);
+      const body = { index: index.toString(), treeSize: treeSize.toString(), leafHash: b64(await leafHash(leaf.data)), proof: proof.map(b64) };
+      return c.json(body, 200, { 'Cache-Control': q.treeSize !== undefined ? IMMUTABLE : 'no-cache', ...publicHeaders });
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/log/proof/consistency',
+      tags,
+      security: [],
+      summary: 'Consistency proof between two tree sizes',
+      description: 'Proves that the tree of `from` leaves is a prefix of the tree of `to` leaves.',
+      request: { query: ConsistencyQuery },
+      responses: {
+        200: { description: 'The consistency proof', content: jsonContent(ConsistencyProof) },
+        ...problemResponses(400),
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const { size: latest } = await currentSize(deps.db);
+      const from = BigInt(q.from);
+      const to = BigInt(q.to);
+      if (to > latest) throw new BeyondTreeSizeError('to', latest);
+      const proof = await consistencyProof(from, to, nodeReader(deps.db));
+      return c.json({ from: q.from, to: q.to, proof: proof.map(b64) }, 200, { 'Cache-Control': IMMUTABLE, ...publicHeaders });
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/log/leaves',
+      tags,
+      security: [],
+      summary: 'Raw leaf data by index range',
+      description: `Leaves [start, end), at most ${1000} per call, for monitors that recompute the tree. \`end\` may not exceed the latest checkpoint.`,
+      request: { query: LeavesQuery },
+      responses: {
+        200: { description: 'The leaves, in leaf order', content: jsonContent(Leaves) },
+        ...problemResponses(400),
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const { size: latest } = await currentSize(deps.db);
+      const start = BigInt(q.start);
+      const end = BigInt(q.end);
+      if (end > latest) throw new BeyondTreeSizeError('end', latest);
+      const rows = await leafRows(deps.db, start, end);
+      const leaves = await Promise.all(rows.map(async (row) => ({ index: row.leafIndex!.toString(), data: b64((await buildLeaf(row)).data) })));
+      // A gap would be a damaged log: serve what is there, uncached, and let the monitor see it.
+      const complete = BigInt(leaves.length) === end - start;
+      return c.json({ start: q.start, end: q.end, leaves }, 200, { 'Cache-Control': complete ? IMMUTABLE : 'no-store', ...publicHeaders });
+    },
+  );
+
+  return r;
+}

@@ -1,0 +1,152 @@
+/**
+ * The log integrator (DESIGN §6): takes committed pending audit events in `seq` order, gives
+ * them contiguous leaf indices, stores the hashes of the subtrees they complete, and signs a
+ * C2SP checkpoint of the new tree — one transaction per batch, under a transaction-scoped
+ * advisory lock, so one integrator runs at a time on any number of replicas and a crash
+ * mid-batch leaves nothing behind. Before signing it checks that the stored frontier still
+ * yields the previous checkpoint's root, so every checkpoint extends the previous one.
+ */
+import { checkpointSigner, logOriginOf, parseCheckpoint, signCheckpoint } from '../crypto/checkpoint.js';
+import { buildLeaf } from '../crypto/log-leaf.js';
+import { bytesEqual, emptyRoot, extendTree, frontierNodes, leafHash, treeRoot } from '../crypto/merkle/index.js';
+import { parseNote } from '../crypto/signed-note.js';
+import type { AppDeps } from '../http/deps.js';
+import type { Sql } from '../storage/db.js';
+import {
+  assignLeaves,
+  insertCheckpoint,
+  insertNodes,
+  integratedCount,
+  latestCheckpoint,
+  LOG_INTEGRATOR_LOCK,
+  nodeReader,
+  pendingEvents,
+  replaceCheckpointNote,
+  type StoredCheckpoint,
+} from '../storage/log-repo.js';
+
+/** What the integrator needs from the app's dependencies. */
+export type IntegratorDeps = Pick<AppDeps, 'db' | 'keys' | 'clock' | 'random' | 'config'>;
+
+/** Points inside a batch's transaction where {@link IntegratorOptions.onStage} is called. */
+export type IntegratorStage = 'leaves-assigned' | 'nodes-stored' | 'checkpoint-stored';
+
+/** Options for {@link runIntegrator}. */
+export interface IntegratorOptions {
+  /** Most events per batch (one transaction, one checkpoint); default 1000. */
+  batch?: number;
+  /** Most batches per call; default: until no event is pending. */
+  maxBatches?: number;
+  /**
+   * Called inside each batch's transaction after each stage; a throw aborts (rolls back)
+   * the batch. For fault-injection tests; leave unset in production.
+   */
+  onStage?: (stage: IntegratorStage, tx: Sql) => void | Promise<void>;
+}
+
+/**
+ * The log is not in a state this integrator may extend (stored nodes or leaf indices
+ * disagree with the last checkpoint). An operator problem: it refuses to sign anything.
+ */
+export class LogIntegrityError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LogIntegrityError';
+  }
+}
+
+interface BatchResult {
+  /** False when another integrator held the lock. */
+  locked: boolean;
+  size: bigint;
+  added: number;
+}
+
+/**
+ * Integrates pending events batch by batch until none is pending (or `maxBatches`), each
+ * batch in its own transaction with its own signed checkpoint. Returns the tree size of the
+ * latest checkpoint afterwards. Returns at once, changing nothing, if another integrator holds
+ * the lock. Safe to call concurrently from any number of processes.
+ */
+export async function runIntegrator(deps: IntegratorDeps, opts: IntegratorOptions = {}): Promise<bigint> {
+  const batch = opts.batch ?? 1000;
+  if (!Number.isInteger(batch) || batch < 1) throw new RangeError('batch must be a positive integer');
+  const maxBatches = opts.maxBatches ?? Number.POSITIVE_INFINITY;
+  let size = 0n;
+  for (let done = 0; done < maxBatches; done++) {
+    const r = await deps.db.transaction((tx) => integrateBatch(tx, deps, batch, opts));
+    if (!r.locked) return (await latestCheckpoint(deps.db))?.treeSize ?? 0n;
+    size = r.size;
+    if (r.added < batch) break;
+  }
+  return size;
+}
+
+async function integrateBatch(tx: Sql, deps: IntegratorDeps, batch: number, opts: IntegratorOptions): Promise<BatchResult> {
+  const [lock] = await tx.query<{ ok: boolean }>('select pg_try_advisory_xact_lock($1) as ok', [LOG_INTEGRATOR_LOCK]);
+  if (!lock?.ok) return { locked: false, size: 0n, added: 0 };
+  const origin = logOriginOf(deps.config.publicUrl);
+  const signer = await checkpointSigner(deps.keys, origin);
+  const now = deps.clock.now();
+
+  let last = await latestCheckpoint(tx);
+  if (!last) {
+    // The first checkpoint: the empty tree (RFC 9162 §2.1.1), so there is always one to serve.
+    const root = await emptyRoot();
+    last = { treeSize: 0n, root, note: await signCheckpoint({ origin, size: 0n, root }, signer), createdAt: now };
+    await insertCheckpoint(tx, last);
+  }
+  const size = last.treeSize;
+  const integrated = await integratedCount(tx);
+  if (integrated !== size) {
+    throw new LogIntegrityError(`the last checkpoint has ${size} leaves but ${integrated} events have leaf indices`);
+  }
+  const frontierIds = frontierNodes(size);
+  const frontierHashes = frontierIds.length ? await nodeReader(tx)(frontierIds) : [];
+  const tree = { size, frontier: frontierIds.map((id, i) => ({ ...id, hash: frontierHashes[i]! })) };
+  if (!bytesEqual(await treeRoot(tree), last.root)) {
+    throw new LogIntegrityError(`the stored nodes do not yield the root of the checkpoint at size ${size}`);
+  }
+
+  const events = await pendingEvents(tx, batch);
+  if (events.length === 0) {
+    await resignIfStale(tx, last, origin, signer);
+    return { locked: true, size, added: 0 };
+  }
+  const leaves = await Promise.all(
+    events.map(async (e, i) => {
+      const salt = deps.random.bytes(32);
+      const leaf = await buildLeaf({ ...e, salt });
+      return { id: e.id, leafIndex: size + BigInt(i), salt, pseudonyms: leaf.pseudonyms, hash: await leafHash(leaf.data) };
+    }),
+  );
+  const changed = await assignLeaves(tx, leaves);
+  if (changed !== leaves.length) throw new LogIntegrityError('events were integrated by someone else during this batch');
+  await opts.onStage?.('leaves-assigned', tx);
+
+  const grown = await extendTree(
+    tree,
+    leaves.map((l) => l.hash),
+  );
+  await insertNodes(tx, grown.nodes);
+  await opts.onStage?.('nodes-stored', tx);
+
+  const root = await treeRoot(grown.tree);
+  const note = await signCheckpoint({ origin, size: grown.tree.size, root }, signer);
+  await insertCheckpoint(tx, { treeSize: grown.tree.size, root, note, createdAt: now });
+  await opts.onStage?.('checkpoint-stored', tx);
+  return { locked: true, size: grown.tree.size, added: events.length };
+}
+
+/**
+ * Signs the latest tree again when its note is not signed by the active checkpoint key under
+ * the current origin (after a key rotation): same size, same root, so never inconsistent.
+ */
+async function resignIfStale(tx: Sql, last: StoredCheckpoint, origin: string, signer: Awaited<ReturnType<typeof checkpointSigner>>): Promise<void> {
+  const cp = parseCheckpoint(last.note);
+  const sigs = parseNote(last.note).signatures;
+  const current = cp.origin === origin && sigs.some((s) => s.name === signer.name && bytesEqual(s.keyId, signer.keyId));
+  if (current) return;
+  const note = await signCheckpoint({ origin, size: last.treeSize, root: last.root }, signer);
+  await replaceCheckpointNote(tx, last.treeSize, last.root, note);
+}

@@ -1,0 +1,167 @@
+/**
+ * Roles of citizen accounts (DESIGN §1): `citizen_roles` rows, granted and revoked by admins
+ * (or by redeeming an enrolment code, see invitations-repo.ts). Role changes are serialised
+ * by one advisory lock so the last-admin rule holds under concurrency; every change is an
+ * audit event in the same transaction.
+ */
+import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
+import { isUuid } from '../domain/ids.js';
+import type { Role } from '../domain/roles.js';
+import { type AdminContext, CLI_ACTOR, recordAdminEvent } from './admin-audit.js';
+import type { Db, Sql } from './db.js';
+
+/** One role held by a citizen. */
+export interface RoleGrant {
+  role: Role;
+  grantedAt: Date;
+  /** The granting admin's citizen id, or `cli`. */
+  grantedBy: string;
+}
+
+/** A citizen account with the roles it holds. */
+export interface RoleHolder {
+  citizenId: string;
+  displayName: string;
+  roles: RoleGrant[];
+}
+
+// Fixed advisory-lock key for role changes (migrations use 7_245_001, signing keys 7_245_002).
+const ROLE_LOCK = 7_245_401;
+
+interface RawGrant {
+  role: Role;
+  granted_at: Date;
+  granted_by: string;
+}
+
+const toGrant = (r: RawGrant): RoleGrant => ({ role: r.role, grantedAt: r.granted_at, grantedBy: r.granted_by });
+
+/** The roles `citizenId` holds, ordered by role name; read fresh, never cached. */
+export async function listCitizenRoles(sql: Sql, citizenId: string): Promise<RoleGrant[]> {
+  const rows = await sql.query<RawGrant>('select role, granted_at, granted_by from citizen_roles where citizen_id = $1 order by role', [citizenId]);
+  return rows.map(toGrant);
+}
+
+/** True when the (not erased) citizen `citizenId` holds `role` right now. */
+export async function hasRole(sql: Sql, citizenId: string, role: Role): Promise<boolean> {
+  const rows = await sql.query(
+    `select 1 from citizen_roles r join citizens c on c.id = r.citizen_id
+     where r.citizen_id = $1 and r.role = $2 and c.erased_at is null`,
+    [citizenId, role],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * One page of the (not erased) accounts holding a role — `role` only, when given — in
+ * citizen-id order after `after`, `limit` (1…100) at most, each with all its roles.
+ */
+export async function listRoleHolders(
+  sql: Sql,
+  opts: { limit: number; after?: string | undefined; role?: Role | undefined },
+): Promise<{ items: RoleHolder[]; hasMore: boolean }> {
+  const limit = Math.max(1, Math.min(100, Math.trunc(opts.limit)));
+  const rows = await sql.query<RawGrant & { citizen_id: string; display_name: string }>(
+    `with page as (
+       select distinct r.citizen_id from citizen_roles r join citizens c on c.id = r.citizen_id
+       where c.erased_at is null and ($1::text is null or r.role = $1::text) and ($2::uuid is null or r.citizen_id > $2::uuid)
+       order by r.citizen_id limit $3)
+     select r.citizen_id, c.display_name, r.role, r.granted_at, r.granted_by
+     from page p join citizen_roles r on r.citizen_id = p.citizen_id join citizens c on c.id = p.citizen_id
+     order by r.citizen_id, r.role`,
+    [opts.role ?? null, opts.after ?? null, limit + 1],
+  );
+  const holders: RoleHolder[] = [];
+  for (const r of rows) {
+    let h = holders[holders.length - 1];
+    if (!h || h.citizenId !== r.citizen_id) {
+      h = { citizenId: r.citizen_id, displayName: r.display_name, roles: [] };
+      holders.push(h);
+    }
+    h.roles.push(toGrant(r));
+  }
+  return { items: holders.slice(0, limit), hasMore: holders.length > limit };
+}
+
+/**
+ * Runs `fn` in a transaction holding the role-change advisory lock, so role grants,
+ * revocations and enrolments happen one at a time (the last-admin count cannot race).
+ */
+export async function withRoleLock<T>(db: Db, fn: (tx: Sql) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [ROLE_LOCK]);
+    return fn(tx);
+  });
+}
+
+/**
+ * Throws ForbiddenError unless the acting admin (by `ctx.actorId`) still holds the admin role
+ * inside `tx` — a revocation committed after the request's middleware check still counts.
+ * The command line (`cli`) is always allowed.
+ */
+export async function assertActorIsAdmin(tx: Sql, ctx: AdminContext): Promise<void> {
+  if (ctx.actorId === CLI_ACTOR) return;
+  if (!(await hasRole(tx, ctx.actorId, 'admin'))) throw new ForbiddenError('You no longer hold the admin role.');
+}
+
+/**
+ * Inserts `role` for `citizenId` in `tx` (which should hold the role lock). Returns the
+ * grant and whether it is new; an existing grant is returned unchanged.
+ */
+export async function insertRole(tx: Sql, citizenId: string, role: Role, at: Date, grantedBy: string): Promise<{ grant: RoleGrant; created: boolean }> {
+  const inserted = await tx.query<RawGrant>(
+    `insert into citizen_roles (citizen_id, role, granted_at, granted_by) values ($1, $2, $3, $4)
+     on conflict (citizen_id, role) do nothing returning role, granted_at, granted_by`,
+    [citizenId, role, at, grantedBy],
+  );
+  if (inserted[0]) return { grant: toGrant(inserted[0]), created: true };
+  const existing = await tx.query<RawGrant>('select role, granted_at, granted_by from citizen_roles where citizen_id = $1 and role = $2', [
+    citizenId,
+    role,
+  ]);
+  return { grant: toGrant(existing[0]!), created: false };
+}
+
+/**
+ * Grants `role` to the (not erased) citizen `citizenId` on behalf of the admin in `ctx`.
+ * Writes `role.granted` when the grant is new; granting a held role changes nothing.
+ * Throws NotFoundError for an unknown or erased citizen, ForbiddenError if the actor lost
+ * the admin role meanwhile.
+ */
+export async function grantRole(db: Db, citizenId: string, role: Role, ctx: AdminContext): Promise<{ holder: RoleHolder; created: boolean }> {
+  return withRoleLock(db, async (tx) => {
+    await assertActorIsAdmin(tx, ctx);
+    if (!isUuid(citizenId)) throw new NotFoundError('citizen');
+    const citizens = await tx.query<{ display_name: string }>('select display_name from citizens where id = $1 and erased_at is null', [citizenId]);
+    if (!citizens[0]) throw new NotFoundError('citizen');
+    const { created } = await insertRole(tx, citizenId, role, ctx.clock.now(), ctx.actorId);
+    if (created) await recordAdminEvent(tx, ctx, 'role.granted', { citizenId, data: { role } });
+    return { holder: { citizenId, displayName: citizens[0].display_name, roles: await listCitizenRoles(tx, citizenId) }, created };
+  });
+}
+
+/**
+ * Revokes `role` from `citizenId` on behalf of the admin in `ctx`; effective for the next
+ * request (roles are never cached). Writes `role.revoked`. Throws NotFoundError when the
+ * citizen does not hold the role, and `last_admin` (409) when it would leave no admin.
+ */
+export async function revokeRole(db: Db, citizenId: string, role: Role, ctx: AdminContext): Promise<void> {
+  await withRoleLock(db, async (tx) => {
+    await assertActorIsAdmin(tx, ctx);
+    if (!isUuid(citizenId)) throw new NotFoundError('role');
+    const held = await tx.query('select 1 from citizen_roles where citizen_id = $1 and role = $2', [citizenId, role]);
+    if (!held[0]) throw new NotFoundError('role');
+    if (role === 'admin') {
+      const others = await tx.query<{ n: number }>(
+        `select count(*)::int as n from citizen_roles r join citizens c on c.id = r.citizen_id
+         where r.role = 'admin' and r.citizen_id <> $1 and c.erased_at is null`,
+        [citizenId],
+      );
+      if (Number(others[0]!.n) === 0) {
+        throw new ConflictError('last_admin', 'This is the last admin: grant the admin role to someone else first.');
+      }
+    }
+    await tx.query('delete from citizen_roles where citizen_id = $1 and role = $2', [citizenId, role]);
+    await recordAdminEvent(tx, ctx, 'role.revoked', { citizenId, data: { role } });
+  });
+}

@@ -1,0 +1,76 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
+import { parseCheckpoint } from '../../src/crypto/checkpoint.js';
+import { rootFromLeaves, verifyConsistency } from '../../src/crypto/merkle/index.js';
+import { verifyNote } from '../../src/crypto/signed-note.js';
+import { systemRandom } from '../../src/domain/runtime.js';
+import { uuidv7 } from '../../src/domain/ids.js';
+import type { AppEnv } from '../../src/http/deps.js';
+import { type AuditEvent, insertAuditEvent } from '../../src/storage/audit-repo.js';
+import type { Sql } from '../../src/storage/db.js';
+import type { Clock } from '../../src/domain/runtime.js';
+
+/** Inserts `n` audit events (one per statement); returns their ids in insertion order. */
+export async function insertEvents(sql: Sql, clock: Clock, n: number, make: (i: number) => Partial<AuditEvent> = () => ({})): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = uuidv7(clock, systemRandom);
+    await insertAuditEvent(sql, {
+      id,
+      type: 'consent.checked',
+      actorType: 'service',
+      actorId: 'svc-test',
+      serviceId: randomUUID(),
+      requestId: `req-${i}`,
+      data: { decision: i % 3 === 0 ? 'deny' : 'permit', purpose: 't-benefits', n: i },
+      createdAt: clock.now(),
+      ...make(i),
+    });
+    ids.push(id);
+  }
+  return ids;
+}
+
+/** A fetch that sends requests to the app in-process (for the CLI). */
+export const appFetch = (app: OpenAPIHono<AppEnv>) => async (url: string, init?: RequestInit) => app.request(url, init);
+
+/** GETs a JSON body from the app, expecting 200. */
+export async function getJson<T = Record<string, unknown>>(app: OpenAPIHono<AppEnv>, path: string): Promise<T> {
+  const res = await app.request(path);
+  const text = await res.text();
+  expect(res.status, text).toBe(200);
+  return JSON.parse(text) as T;
+}
+
+/** The log as a verifier sees it over HTTP: the verified checkpoint and every leaf's data. */
+export async function readLog(app: OpenAPIHono<AppEnv>) {
+  const vkey = (await (await app.request('/v1/log/key')).text()).trim();
+  const note = await (await app.request('/v1/log/checkpoint')).text();
+  const cp = parseCheckpoint((await verifyNote(note, [vkey])).text);
+  const leaves: Uint8Array[] = [];
+  for (let s = 0n; s < cp.size; s += 1000n) {
+    const e = s + 1000n < cp.size ? s + 1000n : cp.size;
+    const body = await getJson<{ leaves: { index: string; data: string }[] }>(app, `/v1/log/leaves?start=${s}&end=${e}`);
+    body.leaves.forEach((l, i) => expect(l.index).toBe((s + BigInt(i)).toString()));
+    leaves.push(...body.leaves.map((l) => new Uint8Array(Buffer.from(l.data, 'base64'))));
+  }
+  return { vkey, note, checkpoint: cp, leaves };
+}
+
+/** Asserts the served leaves hash to the checkpoint's root and every stored checkpoint verifies and is consistent. */
+export async function expectLogVerifies(app: OpenAPIHono<AppEnv>, sql: Sql): Promise<bigint> {
+  const log = await readLog(app);
+  expect(Buffer.from(await rootFromLeaves(log.leaves)).toString('base64')).toBe(Buffer.from(log.checkpoint.root).toString('base64'));
+  const rows = await sql.query<{ tree_size: bigint; note: string }>('select tree_size, note from log_checkpoints order by tree_size');
+  const cps = await Promise.all(rows.map(async (r) => parseCheckpoint((await verifyNote(r.note, [log.vkey])).text)));
+  for (let i = 1; i < cps.length; i++) {
+    const [a, b] = [cps[i - 1]!, cps[i]!];
+    expect(b.size).toBeGreaterThan(a.size);
+    expect(Buffer.from(await rootFromLeaves(log.leaves.slice(0, Number(a.size)))).equals(Buffer.from(a.root))).toBe(true);
+    if (a.size === 0n) continue;
+    const body = await getJson<{ proof: string[] }>(app, `/v1/log/proof/consistency?from=${a.size}&to=${b.size}`);
+    await verifyConsistency(a.size, b.size, body.proof.map((p) => new Uint8Array(Buffer.from(p, 'base64'))), a.root, b.root);
+  }
+  return log.checkpoint.size;
+}
