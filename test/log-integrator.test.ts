@@ -3,7 +3,7 @@
  * checkpoint per batch, each extending the previous; no gap and no duplicate under concurrent
  * appends and concurrent integrators; a batch that fails half-way leaves nothing behind.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkpointVerifierKey, logOriginOf, parseCheckpoint } from '../src/crypto/checkpoint.js';
 import { pseudonymMatches } from '../src/crypto/log-leaf.js';
 import { emptyRoot } from '../src/crypto/merkle/index.js';
@@ -12,15 +12,19 @@ import { LogIntegrityError, runIntegrator, type IntegratorStage } from '../src/j
 import type { Db } from '../src/storage/db.js';
 import { ENGINE } from './support/database.js';
 import { createTestContext, type TestContext } from './support/harness.js';
-import { expectLogVerifies, getJson, insertEvents, readLog } from './support/log.js';
+import { expectLogVerifies, getJson, insertEvents, readLog, resetLog } from './support/log.js';
 
 let t: TestContext;
-beforeEach(async () => {
+beforeAll(async () => {
   t = await createTestContext();
 });
-afterEach(async () => {
+afterAll(async () => {
   expect(t.logged.filter((l) => l.level === 'error')).toEqual([]);
   await t.close();
+});
+// Each test starts from an empty log.
+beforeEach(async () => {
+  await resetLog(t.db);
 });
 
 const count = async (db: Db, sql: string) => Number((await db.query<{ n: bigint }>(sql))[0]!.n);

@@ -107,6 +107,17 @@ export async function recordTransition(tx: Sql, deps: AppDeps, t: Transition): P
     created_at: now,
   };
   await insertReceipt(tx, receipt);
+  // What both the audit event and the webhook say about the new revision.
+  const summary = {
+    revision: next.revision,
+    status: next.status,
+    purposes: next.terms.purposes,
+    dataCategories: next.terms.dataCategories,
+    processing: next.terms.processing,
+    validUntil: next.terms.validUntil,
+    termsHash: next.terms_hash,
+    receiptId,
+  };
   await insertAuditEvent(tx, {
     id: uuidv7(clock, random),
     type: `consent.${t.event}`,
@@ -116,17 +127,7 @@ export async function recordTransition(tx: Sql, deps: AppDeps, t: Transition): P
     serviceId: next.service_id,
     consentId: next.id,
     requestId: t.requestId,
-    data: {
-      revision: next.revision,
-      status: next.status,
-      purposes: next.terms.purposes,
-      dataCategories: next.terms.dataCategories,
-      processing: next.terms.processing,
-      validUntil: next.terms.validUntil,
-      termsHash: next.terms_hash,
-      receiptId,
-      ...(t.reason ? { reason: t.reason } : {}),
-    },
+    data: { ...summary, ...(t.reason ? { reason: t.reason } : {}) },
     createdAt: now,
   });
   await enqueueWebhook(tx, {
@@ -139,14 +140,7 @@ export async function recordTransition(tx: Sql, deps: AppDeps, t: Transition): P
       data: {
         consentId: next.id,
         subjectRef: next.subject_ref,
-        revision: next.revision,
-        status: next.status,
-        purposes: next.terms.purposes,
-        dataCategories: next.terms.dataCategories,
-        processing: next.terms.processing,
-        validUntil: next.terms.validUntil,
-        termsHash: next.terms_hash,
-        receiptId,
+        ...summary,
         ...(t.event === 'withdrawn' || t.event === 'revoked' || t.event === 'expired' ? { endedAt: now.toISOString() } : {}),
       },
     },

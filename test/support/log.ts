@@ -74,3 +74,10 @@ export async function expectLogVerifies(app: OpenAPIHono<AppEnv>, sql: Sql): Pro
   }
   return log.checkpoint.size;
 }
+
+/** Empties the log and the events table, so tests can share one database. */
+export async function resetLog(sql: Sql): Promise<void> {
+  await sql.query('delete from audit_events');
+  await sql.query('delete from log_nodes');
+  await sql.query('delete from log_checkpoints');
+}

@@ -2,6 +2,7 @@
  * `permis services …`: the admin's command line for the service registry (DESIGN §1).
  * The registration file format is documented by examples/service.example.json.
  */
+import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { PermisError, ValidationError } from '../../domain/errors.js';
 import type { Clock, Random } from '../../domain/runtime.js';
 import { type Service, serviceStatuses, type ServiceStatus } from '../../domain/service.js';
@@ -23,6 +24,8 @@ export interface ServicesCommandContext {
   out: (line: string) => void;
   err?: (line: string) => void;
   readFile: (path: string) => Promise<string>;
+  /** Writes a secret file readable by its owner only (for `keygen`). */
+  writeSecretFile?: (path: string, text: string) => Promise<void>;
 }
 
 /** The help text of `permis services`. */
@@ -35,6 +38,8 @@ Commands:
   suspend <clientId|id>                      suspend a service: it can no longer ask for or check consents
   activate <clientId|id>                     activate a suspended service again
   set-jwks <clientId|id> --file <jwks.json>  replace the service's public JWK Set ({"keys": [...]})
+  keygen <clientId|id> --out <key.json>      make a new Ed25519 key for the service: the public key is added
+                                             to its JWKS, the private JWK is written to <key.json> (mode 0600)
   help                                       show this help`;
 
 /** Exit codes: 0 done, 1 the command failed, 2 the command line was wrong. */
@@ -174,6 +179,25 @@ export async function runServicesCommand(args: string[], ctx: ServicesCommandCon
         const service = await setServiceJwks(ctx.db, ref, await readJson(ctx, fileFlag(p)), registry);
         const kids = service.jwks.keys.map((k) => k.kid);
         ctx.out(`${service.clientId}: JWKS replaced; ${kids.length ? `kids ${kids.join(', ')}` : 'no keys'}`);
+        return OK;
+      }
+      case 'keygen': {
+        const p = parseArgs(tail, ['out']);
+        only(p, ['out'], 1);
+        ref = p.positional[0]!;
+        const out = p.flags.get('out');
+        if (typeof out !== 'string' || out === '') throw new UsageError('--out <key.json> is required');
+        if (!ctx.writeSecretFile) throw new Error('writing key files is not available here');
+        const existing = await findService(ctx.db, ref);
+        if (!existing) return fail(err, `no service "${ref}"`);
+        const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+        const pub = await exportJWK(publicKey);
+        const kid = await calculateJwkThumbprint(pub);
+        const publicJwk = { ...pub, kid, alg: 'EdDSA', use: 'sig' };
+        // Write the private key first: a public key whose private half was lost would be useless.
+        await ctx.writeSecretFile(out, `${JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: 'EdDSA', use: 'sig' }, null, 2)}\n`);
+        const service = await setServiceJwks(ctx.db, existing.id, { keys: [...existing.jwks.keys, publicJwk] }, registry);
+        ctx.out(`${service.clientId}: new key ${kid} added to the JWKS; private JWK written to ${out} — keep it secret`);
         return OK;
       }
       case undefined:

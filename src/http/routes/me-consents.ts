@@ -11,7 +11,7 @@ import { newRouter } from '../app.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
-import { decodeCursor, encodeCursor } from '../schemas/common.js';
+import { decodeCursor, IdempotencyHeader, pageOf } from '../schemas/common.js';
 import {
   Consent,
   ConsentIdParam,
@@ -30,15 +30,6 @@ const security = [{ session: [] }];
 const tags = ['citizen consents'];
 const jsonContent = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
-const IdempotencyHeader = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(255)
-    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
-    .optional()
-    .openapi({ param: { in: 'header' }, description: 'Makes a retried POST safe: the first response is replayed.' }),
-});
 
 const IfMatchHeader = z.object({
   'if-match': z
@@ -125,9 +116,7 @@ export function meConsentRoutes(deps: AppDeps) {
         limit: q.limit + 1,
         now,
       });
-      const page = rows.slice(0, q.limit);
-      const nextCursor = rows.length > q.limit ? encodeCursor(page[page.length - 1]!.id) : null;
-      return c.json({ items: page.map((row) => consentView(row, now)), nextCursor }, 200);
+      return c.json(pageOf(rows, q.limit, (row) => consentView(row, now)), 200);
     },
   );
 

@@ -12,7 +12,7 @@ import { newRouter } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
-import { decodeCursor, encodeCursor } from '../schemas/common.js';
+import { decodeCursor, pageOf } from '../schemas/common.js';
 import { ConsentIdParam } from '../schemas/consent.js';
 import {
   ApprovalCeremony,
@@ -48,8 +48,7 @@ export function meRequestRoutes(deps: AppDeps) {
     async (c) => {
       const q = c.req.valid('query');
       const rows = await listCitizenRequests(deps.db, { citizenId: c.get('citizen').citizenId, status: q.status, before: decodeCursor(q.cursor), limit: q.limit + 1 });
-      const page = rows.slice(0, q.limit);
-      return c.json({ items: page.map(view), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!.id) : null }, 200);
+      return c.json(pageOf(rows, q.limit, view), 200);
     },
   );
 

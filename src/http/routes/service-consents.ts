@@ -7,7 +7,7 @@ import { newRouter } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
-import { decodeCursor, encodeCursor, PageQuery } from '../schemas/common.js';
+import { decodeCursor, PageQuery, pageOf } from '../schemas/common.js';
 import { Consent, ConsentIdParam, ConsentPage, ConsentWithReceipt, Receipt } from '../schemas/consent.js';
 import { SubjectRef } from '../schemas/request.js';
 import { consentView, receiptView } from '../views/consent-view.js';
@@ -47,8 +47,7 @@ export function serviceConsentRoutes(deps: AppDeps) {
         limit: q.limit + 1,
         now,
       });
-      const page = rows.slice(0, q.limit);
-      return c.json({ items: page.map((row) => consentView(row, now)), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!.id) : null }, 200);
+      return c.json(pageOf(rows, q.limit, (row) => consentView(row, now)), 200);
     },
   );
 

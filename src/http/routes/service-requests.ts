@@ -9,21 +9,12 @@ import { newRouter } from '../app.js';
 import type { AppDeps } from '../deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
-import { decodeCursor, encodeCursor } from '../schemas/common.js';
+import { decodeCursor, IdempotencyHeader, pageOf } from '../schemas/common.js';
 import { ConsentIdParam } from '../schemas/consent.js';
 import { ConsentRequest, ConsentRequestPage, CreateRequestBody, ListRequestsQuery } from '../schemas/request.js';
 import { requestView } from '../views/request-view.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
-const IdempotencyHeader = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(255)
-    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
-    .optional()
-    .openapi({ param: { in: 'header' }, description: 'Makes a retried POST safe: the first response is replayed.' }),
-});
 
 /** A city service's consent requests (DESIGN §4.1): create, list, read, cancel — only its own. */
 export function serviceRequestRoutes(deps: AppDeps) {
@@ -80,8 +71,7 @@ export function serviceRequestRoutes(deps: AppDeps) {
         before: decodeCursor(q.cursor),
         limit: q.limit + 1,
       });
-      const page = rows.slice(0, q.limit);
-      return c.json({ items: page.map(view), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!.id) : null }, 200);
+      return c.json(pageOf(rows, q.limit, view), 200);
     },
   );
 

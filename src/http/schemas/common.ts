@@ -31,3 +31,20 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   }
   throw new ValidationError('query.cursor: not a cursor this API issued', [{ field: 'query.cursor', message: 'invalid cursor' }]);
 }
+
+/** `Idempotency-Key` (draft-ietf-httpapi-idempotency-key-header): makes a retried creating POST safe. */
+export const IdempotencyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+    .optional()
+    .openapi({ param: { in: 'header' }, description: 'Makes a retried POST safe: the first response is replayed.' }),
+});
+
+/** A page of `rows` fetched with `limit + 1`: the items and the cursor of the next page. */
+export function pageOf<R extends { id: string }, V>(rows: R[], limit: number, view: (r: R) => V): { items: V[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  return { items: page.map(view), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+}
