@@ -4,9 +4,9 @@
 -- subtrees, and signs a C2SP checkpoint, all in one transaction per batch.
 
 -- leaf_index: null until integrated; never reused, never changed.
--- salt: the per-event random key of the HMAC-SHA-256 pseudonyms of personal fields; set at
+-- salt: the per-event random 32 bytes of the pseudonyms SHA-256(salt ‖ value) of personal fields; set at
 --   integration; erased (null) together with the personal values when a citizen is erased.
--- pseudonyms: the committed hashes by JSON pointer (e.g. {"/citizenId": "hmac-sha256:…"}),
+-- pseudonyms: the committed hashes by JSON pointer (e.g. {"/citizenId": "sha256:…"}),
 --   which stand in for the erased values so the leaf data stays the same.
 alter table audit_events
   add column leaf_index bigint unique check (leaf_index >= 0),

@@ -1,21 +1,25 @@
 /**
  * The leaf data of the access log (DESIGN §6): the RFC 8785 canonical JSON of an audit event
- * with its personal fields replaced by salted hashes. Each event has its own random salt, so
+ * with its personal fields replaced by salted hashes, SHA-256(salt ‖ value) — a hiding and
+ * binding commitment, as in SD-JWT's disclosures. Each event has its own random salt, so
  * hashes of one citizen never link across events; whoever holds the salt and the value (the
  * citizen, an officer) can check a field. Erasure deletes salt and values but keeps the
  * hashes (`pseudonyms`), so the leaf, and with it the tree, stays exactly the same.
  */
-import { b64url, utf8 } from '../domain/encoding.js';
+import { b64url, concat, sha256, utf8 } from '../domain/encoding.js';
 import { canonicalJson } from './terms-hash.js';
 
 /** Version of the leaf format, the `v` member of every leaf. */
 export const LEAF_FORMAT_VERSION = 1;
 
+/** Length of every event's salt. */
+export const SALT_BYTES = 32;
+
 /** Keys inside `data` whose values are personal, at any depth. */
 const PERSONAL_DATA_KEYS: ReadonlySet<string> = new Set(['subjectRef', 'citizenId']);
 
-/** Prefix of a pseudonym: HMAC-SHA-256 keyed by the event's salt, base64url. */
-const PSEUDONYM_PREFIX = 'hmac-sha256:';
+/** Prefix of a pseudonym: SHA-256(salt ‖ UTF-8 value), base64url. */
+const PSEUDONYM_PREFIX = 'sha256:';
 
 /** An audit event as stored, with what the leaf needs. */
 export interface LeafEvent {
@@ -39,11 +43,14 @@ export interface LeafEvent {
 /** RFC 6901 §3: escapes one reference token of a JSON pointer. */
 const token = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
-/** HMAC-SHA-256(key = salt, message = value), as the `hmac-sha256:<base64url>` pseudonym. */
-async function pseudonym(hmacKey: CryptoKey, value: unknown): Promise<string> {
+/**
+ * The `sha256:<base64url>` pseudonym of `value`: SHA-256 of the 32-byte salt followed by the
+ * value's UTF-8 (strings as they are, anything else as RFC 8785 canonical JSON). The salt has
+ * a fixed length, so the split between salt and value is unambiguous.
+ */
+async function pseudonym(salt: Uint8Array, value: unknown): Promise<string> {
   const message = typeof value === 'string' ? value : canonicalJson(value);
-  const mac = await crypto.subtle.sign('HMAC', hmacKey, utf8(message) as BufferSource);
-  return PSEUDONYM_PREFIX + b64url(new Uint8Array(mac));
+  return PSEUDONYM_PREFIX + b64url(await sha256(concat(salt, utf8(message))));
 }
 
 /** A leaf-data failure: the stored event cannot produce its committed leaf. */
@@ -62,12 +69,11 @@ export class LeafError extends Error {
  */
 export async function buildLeaf(event: LeafEvent): Promise<{ data: Uint8Array; pseudonyms: Record<string, string> }> {
   const pseudonyms: Record<string, string> = {};
-  let key: CryptoKey | undefined;
+  if (event.salt && event.salt.length !== SALT_BYTES) throw new LeafError(`event ${event.id} has a salt of ${event.salt.length} bytes`);
   const hide = async (pointer: string, value: unknown): Promise<string | null> => {
     if (event.salt) {
       if (value === null || value === undefined) return null;
-      key ??= await crypto.subtle.importKey('raw', event.salt as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-      return (pseudonyms[pointer] = await pseudonym(key, value));
+      return (pseudonyms[pointer] = await pseudonym(event.salt, value));
     }
     const kept = event.pseudonyms?.[pointer];
     if (kept !== undefined) return (pseudonyms[pointer] = kept);
@@ -108,6 +114,5 @@ export async function buildLeaf(event: LeafEvent): Promise<{ data: Uint8Array; p
  * how a citizen or officer confirms what a redacted-looking leaf field commits to.
  */
 export async function pseudonymMatches(salt: Uint8Array, value: unknown, committed: string): Promise<boolean> {
-  const key = await crypto.subtle.importKey('raw', salt as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  return (await pseudonym(key, value)) === committed;
+  return (await pseudonym(salt, value)) === committed;
 }

@@ -1,16 +1,26 @@
 /**
- * `npm run demo`: walks the citizen flow against a running Permís server with a software
- * passkey, and verifies every receipt with nothing but the published JWKS.
+ * `npm run demo`: walks Permís end to end against a running server, with a software passkey
+ * that produces genuine WebAuthn responses, and verifies every receipt with nothing but the
+ * published JWKS.
+ *
+ *   npm run demo                                     the citizen flow (direct consent)
+ *   npm run demo -- --service <clientId> --key <private JWK file>
+ *                                                    the service flow: token, request, passkey
+ *                                                    approval bound to the terms, check, withdrawal,
+ *                                                    webhooks to a local receiver
  *   PERMIS_URL   the server (default http://localhost:8787; must equal its PUBLIC_URL)
  */
-import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import canonicalize from 'canonicalize';
-import { createHash } from 'node:crypto';
-import { createSoftAuthenticator } from '../devtools/soft-authenticator.js';
+import { createLocalJWKSet, decodeProtectedHeader, importJWK, type JSONWebKeySet, type JWK, jwtVerify, SignJWT } from 'jose';
+import { Webhook } from 'standardwebhooks';
+import { createSoftAuthenticator, type SoftAuthenticator } from '../devtools/soft-authenticator.js';
 
 const base = (process.env.PERMIS_URL ?? 'http://localhost:8787').replace(/\/+$/, '');
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
 const say = (s = '') => process.stdout.write(`${s}\n`);
 
 async function call(method: string, path: string, body?: unknown, token?: string): Promise<Json> {
@@ -24,23 +34,36 @@ async function call(method: string, path: string, body?: unknown, token?: string
   return text ? (JSON.parse(text) as Json) : {};
 }
 
-async function showReceipt(jws: string, jwks: JSONWebKeySet): Promise<void> {
-  const { payload } = await jwtVerify(jws, createLocalJWKSet(jwks), { algorithms: ['EdDSA'], typ: 'consent-receipt+jwt', issuer: base });
-  const recomputed = createHash('sha256').update(canonicalize(payload.terms) as string).digest('base64url');
-  const ok = recomputed === payload.termsHash;
-  say(`  receipt ${String(payload.jti)}  kid ${decodeProtectedHeader(jws).kid}`);
-  say(`    event ${String(payload.event)} · revision ${String(payload.revision)} · status ${String(payload.status)} · valid until ${String(payload.validUntil)}`);
-  say(`    termsHash ${String(payload.termsHash)} (${ok ? 'recomputed: matches' : 'MISMATCH'})`);
-  say(`    predecessorHash ${String(payload.predecessorHash)}`);
-  say(`    signature: verified with ${base}/.well-known/jwks.json`);
-  if (!ok) throw new Error('termsHash mismatch');
+async function showReceipts(consentId: string, token: string): Promise<void> {
+  const jwks = (await call('GET', '/.well-known/jwks.json')) as JSONWebKeySet;
+  const receipts = (await call('GET', `/v1/me/consents/${consentId}/receipts`, undefined, token)).items as Json[];
+  let prev: string | null = null;
+  for (const r of receipts) {
+    const jws = r.jws as string;
+    const { payload } = await jwtVerify(jws, createLocalJWKSet(jwks), { algorithms: ['EdDSA'], typ: 'consent-receipt+jwt', issuer: base });
+    const recomputed = createHash('sha256').update(canonicalize(payload.terms) as string).digest('base64url');
+    if (recomputed !== payload.termsHash) throw new Error('termsHash mismatch');
+    if (payload.predecessorHash !== prev) throw new Error('receipt chain broken');
+    say(`  receipt ${String(payload.jti)} (kid ${decodeProtectedHeader(jws).kid})`);
+    say(`    ${String(payload.event)} · revision ${String(payload.revision)} · ${String(payload.status)} · valid until ${String(payload.validUntil)}`);
+    say(`    termsHash ${String(payload.termsHash)} recomputed ✓ · predecessorHash ${String(payload.predecessorHash)} ✓ · signature ✓`);
+    if (payload.citizenSignature) say(`    carries the citizen's passkey signature over SHA-256(nonce ‖ termsHash)`);
+    prev = createHash('sha256').update(jws).digest('base64url');
+  }
+  say(`  ${receipts.length} receipts, chain intact, verified with ${base}/.well-known/jwks.json only.`);
 }
 
-async function main(): Promise<void> {
-  say(`Permís demo against ${base}`);
-  await call('GET', '/readyz');
-  const services = (await call('GET', '/v1/services?limit=1')).items as Json[];
-  const service = services[0];
+async function signUp(): Promise<{ token: string; authenticator: SoftAuthenticator }> {
+  const authenticator = createSoftAuthenticator({ alg: 'ES256', origin: new URL(base).origin, rpId: new URL(base).hostname });
+  const opts = await call('POST', '/v1/auth/signup/options', { displayName: 'Demo Citizen' });
+  const signup = await call('POST', '/v1/auth/signup/verify', { ceremonyId: opts.ceremonyId, response: await authenticator.register(opts.options) });
+  say(`  signed up with a passkey; session until ${signup.session.expiresAt}`);
+  return { token: signup.session.token as string, authenticator };
+}
+
+/** The citizen gives, narrows, pauses, resumes and withdraws a consent directly. */
+async function citizenFlow(): Promise<void> {
+  const service = ((await call('GET', '/v1/services?limit=1')).items as Json[])[0];
   if (!service) {
     say('No service is registered yet. Stop the server, run');
     say('  npm run permis -- services add --file examples/service.example.json');
@@ -48,24 +71,11 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const { hostname } = new URL(base);
-  const authenticator = createSoftAuthenticator({ alg: 'ES256', origin: new URL(base).origin, rpId: hostname });
-
-  say('\n1. Sign up with a passkey (software authenticator, real WebAuthn responses)');
-  const opts = await call('POST', '/v1/auth/signup/options', { displayName: 'Demo Citizen' });
-  const signup = await call('POST', '/v1/auth/signup/verify', { ceremonyId: opts.ceremonyId, response: await authenticator.register(opts.options) });
-  const token = signup.session.token as string;
-  say(`   signed up; session expires ${signup.session.expiresAt}`);
-
-  say('\n2. Sign in again with the same passkey');
-  const sopts = await call('POST', '/v1/auth/signin/options', {});
-  await call('POST', '/v1/auth/signin/verify', { ceremonyId: sopts.ceremonyId, response: await authenticator.authenticate(sopts.options) });
-  say('   signed in');
-
+  say('1. A citizen signs up');
+  const { token } = await signUp();
   const purposes = (service.purposes as string[]).slice(0, 1);
   const categories = (service.categories as string[]).slice(0, 2);
-  say(`\n3. Give a consent to "${service.name?.ca ?? service.clientId}": ${purposes.join(', ')} over ${categories.join(', ')}`);
-  const validUntil = new Date(Date.now() + 90 * 86_400_000).toISOString();
+  say(`2. … gives "${service.name?.ca ?? service.clientId}" a consent: ${purposes.join(', ')} over ${categories.join(', ')}`);
   const granted = await call(
     'POST',
     '/v1/me/consents',
@@ -73,35 +83,136 @@ async function main(): Promise<void> {
       serviceId: service.id,
       purposes,
       dataCategories: categories,
-      validUntil,
+      validUntil: new Date(Date.now() + 90 * 86_400_000).toISOString(),
       notice: { language: 'ca', version: 'demo-1', text: `Autoritzo ${service.clientId} a tractar ${categories.join(', ')} per a ${purposes.join(', ')}.` },
     },
     token,
   );
   const id = granted.consent.id as string;
-  say(`   consent ${id}, subjectRef ${granted.consent.subjectRef}`);
-
   if (categories.length > 1) {
-    say(`\n4. Narrow it to ${categories[0]}`);
+    say(`3. … narrows it to ${categories[0]}`);
     await call('POST', `/v1/me/consents/${id}/narrow`, { dataCategories: [categories[0]] }, token);
   }
-  say('\n5. Pause, resume, then withdraw it');
+  say('4. … pauses, resumes and withdraws it');
   await call('POST', `/v1/me/consents/${id}/pause`, undefined, token);
   await call('POST', `/v1/me/consents/${id}/resume`, undefined, token);
   await call('POST', `/v1/me/consents/${id}/withdraw`, { reason: 'demo finished' }, token);
+  say('5. Every receipt, verified offline:');
+  await showReceipts(id, token);
+}
 
-  say('\n6. Every receipt, verified offline with the public JWKS only');
-  const jwks = (await call('GET', '/.well-known/jwks.json')) as JSONWebKeySet;
-  const receipts = (await call('GET', `/v1/me/consents/${id}/receipts`, undefined, token)).items as Json[];
-  let prev: string | null = null;
-  for (const r of receipts) {
-    await showReceipt(r.jws as string, jwks);
-    const payload = JSON.parse(Buffer.from((r.jws as string).split('.')[1]!, 'base64url').toString()) as Json;
-    if (payload.predecessorHash !== prev) throw new Error('receipt chain broken');
-    prev = createHash('sha256').update(r.jws as string).digest('base64url');
-  }
-  say(`\nThe chain of ${receipts.length} receipts is intact. Last receipt (compact JWS):\n${receipts[receipts.length - 1]!.jws}`);
-  await call('POST', '/v1/auth/signout', undefined, token);
+/** A service authenticates with its own key, asks, checks; the citizen approves and withdraws. */
+async function serviceFlow(clientId: string, keyFile: string): Promise<void> {
+  const jwk = JSON.parse(readFileSync(keyFile, 'utf8')) as JWK;
+  const key = await importJWK(jwk, 'EdDSA');
+  const tokenUrl = `${base}/v1/oauth/token`;
+  const serviceToken = async () => {
+    // RFC 7523 private_key_jwt: the service signs a short-lived, single-use assertion.
+    const assertion = await new SignJWT({})
+      .setProtectedHeader({ alg: 'EdDSA', kid: jwk.kid! })
+      .setIssuer(clientId)
+      .setSubject(clientId)
+      .setAudience(tokenUrl)
+      .setJti(randomUUID())
+      .setIssuedAt()
+      .setExpirationTime('2m')
+      .sign(key);
+    const res = await fetch(tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
+    });
+    const body = (await res.json()) as Json;
+    if (!res.ok) throw new Error(`token endpoint: ${res.status} ${JSON.stringify(body)}`);
+    return body.access_token as string;
+  };
+
+  say(`1. The service "${clientId}" gets an access token with its own key (private_key_jwt)`);
+  const svc = await serviceToken();
+
+  say('2. It starts a local webhook receiver and registers it');
+  const received: Json[] = [];
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/permis`;
+  let secret: string | undefined;
+  const set = await fetch(`${base}/v1/service/webhook`, { method: 'PUT', headers: { authorization: `Bearer ${svc}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: hookUrl }) });
+  const setBody = (await set.json()) as Json;
+  if (!set.ok) throw new Error(`webhook: ${set.status} ${JSON.stringify(setBody)}`);
+  secret = setBody.secret as string | undefined;
+  if (!secret) secret = (await call('POST', '/v1/service/webhook/rotate-secret', undefined, svc)).secret as string;
+
+  const service = await call('GET', `/v1/services?limit=100`);
+  const me = (service.items as Json[]).find((s) => s.clientId === clientId);
+  if (!me) throw new Error(`service ${clientId} is not listed`);
+  const subjectRef = `demo-${randomUUID().slice(0, 8)}`;
+  const purpose = (me.purposes as string[])[0]!;
+  const category = (me.categories as string[])[0]!;
+  say(`3. It asks citizen "${subjectRef}" for consent: ${purpose} over ${category}`);
+  const request = await call(
+    'POST',
+    '/v1/requests',
+    {
+      subjectRef,
+      purposes: [purpose],
+      dataCategories: [category],
+      durationDays: 90,
+      notice: { version: 'demo-1', texts: { ca: `Autoritzo ${clientId} a tractar ${category} per a ${purpose}.`, en: `I allow ${clientId} to process ${category} for ${purpose}.` } },
+    },
+    svc,
+  );
+  say(`   approvalUrl: ${request.approvalUrl}`);
+  const check = async () => call('POST', '/v1/check', { subjectRef, purpose, dataCategory: category }, svc);
+  say(`   check before approval: ${JSON.stringify(await check())}`);
+
+  say('4. The citizen signs up, reads the request and approves it with the passkey; the challenge commits to the terms');
+  const { token, authenticator } = await signUp();
+  const shown = await call('GET', `/v1/me/requests/${request.id}?lang=ca`, undefined, token);
+  say(`   "${shown.noticeText}"`);
+  const start = await call('POST', `/v1/me/requests/${request.id}/approval`, { language: 'ca' }, token);
+  const challenge = createHash('sha256').update(Buffer.concat([Buffer.from(start.nonce, 'base64url'), Buffer.from(start.termsHash, 'base64url')])).digest('base64url');
+  say(`   challenge = SHA-256(nonce ‖ termsHash) = ${challenge} ${challenge === start.options.challenge ? '✓' : '✗'}`);
+  const approved = await call('POST', `/v1/me/requests/${request.id}/approve`, { ceremonyId: start.ceremonyId, response: await authenticator.authenticate(start.options) }, token);
+  const consentId = approved.consent.id as string;
+
+  say(`5. The service checks: ${JSON.stringify(await check())}`);
+  say('6. The citizen withdraws (one action, immediate)');
+  await call('POST', `/v1/me/consents/${consentId}/withdraw`, undefined, token);
+  say(`7. The service checks again: ${JSON.stringify(await check())}`);
+
+  say('8. Webhooks delivered to the receiver (signatures verified with the secret):');
+  const wh = new Webhook(secret);
+  const ours = () =>
+    received
+      .map((m) => ({ id: m.headers['webhook-id'] as string, event: wh.verify(m.body as string, m.headers as Record<string, string>) as Json }))
+      .filter((m) => m.event.data?.subjectRef === subjectRef);
+  for (let i = 0; i < 30 && ours().length < 3; i++) await new Promise((r) => setTimeout(r, 500));
+  for (const m of ours()) say(`   ${m.id} ${m.event.type} ✓`);
+  receiver.close();
+  say('9. The consent\'s receipts:');
+  await showReceipts(consentId, token);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const flag = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  say(`Permís demo against ${base}\n`);
+  await call('GET', '/readyz');
+  const clientId = flag('--service');
+  const key = flag('--key');
+  if (clientId && key) await serviceFlow(clientId, key);
+  else if (clientId || key) throw new Error('give both --service <clientId> and --key <file>');
+  else await citizenFlow();
 }
 
 main().catch((err: unknown) => {

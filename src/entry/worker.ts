@@ -10,6 +10,7 @@ import { systemClock, systemRandom } from '../domain/runtime.js';
 import { createApp } from '../http/app.js';
 import type { AppDeps } from '../http/deps.js';
 import { sweepExpired } from '../jobs/expiry-sweep.js';
+import { deliverWebhooks } from '../jobs/webhook-delivery.js';
 import { openPostgres } from '../storage/postgres.js';
 import { parseEnv, publicUrlOf } from './config.js';
 
@@ -74,8 +75,14 @@ export default {
       ctx.waitUntil(deps.db.close());
     }
   },
+  // Cron Trigger (every minute): expiry sweep, then webhook delivery from the outbox.
   async scheduled(_event: unknown, env: WorkerEnv, ctx: ExecutionContextLike): Promise<void> {
     const deps = await depsFor(env);
-    ctx.waitUntil(sweepExpired(deps).finally(() => deps.db.close()));
+    ctx.waitUntil(
+      (async () => {
+        await sweepExpired(deps);
+        await deliverWebhooks(deps, { fetch: (u, i) => fetch(u, i), batch: 500, concurrency: 16 });
+      })().finally(() => deps.db.close()),
+    );
   },
 };

@@ -7,7 +7,7 @@
  * yields the previous checkpoint's root, so every checkpoint extends the previous one.
  */
 import { checkpointSigner, logOriginOf, parseCheckpoint, signCheckpoint } from '../crypto/checkpoint.js';
-import { buildLeaf } from '../crypto/log-leaf.js';
+import { buildLeaf, SALT_BYTES } from '../crypto/log-leaf.js';
 import { bytesEqual, emptyRoot, extendTree, frontierNodes, leafHash, treeRoot } from '../crypto/merkle/index.js';
 import { parseNote } from '../crypto/signed-note.js';
 import type { AppDeps } from '../http/deps.js';
@@ -115,7 +115,7 @@ async function integrateBatch(tx: Sql, deps: IntegratorDeps, batch: number, opts
   }
   const leaves = await Promise.all(
     events.map(async (e, i) => {
-      const salt = deps.random.bytes(32);
+      const salt = deps.random.bytes(SALT_BYTES);
       const leaf = await buildLeaf({ ...e, salt });
       return { id: e.id, leafIndex: size + BigInt(i), salt, pseudonyms: leaf.pseudonyms, hash: await leafHash(leaf.data) };
     }),

@@ -88,7 +88,7 @@ export const Leaves = z
           data: z.string().openapi({
             description:
               'The leaf data, base64: the RFC 8785 canonical JSON of the audit event with personal fields (citizen ids, ' +
-              'subjectRef) replaced by `hmac-sha256:` pseudonyms keyed by a per-event salt. Its leaf hash is SHA-256(0x00 ‖ data).',
+              'subjectRef) replaced by `sha256:` pseudonyms, SHA-256(salt ‖ value) with a per-event salt. Its leaf hash is SHA-256(0x00 ‖ data).',
           }),
         })
         .strict()
