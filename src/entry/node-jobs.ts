@@ -11,8 +11,8 @@ export interface Jobs {
 /**
  * Runs background work on timers in the Node.js process (on Workers the same functions run
  * from Cron Triggers): the expiry sweep, every `expirySweepSeconds`; webhook delivery and
- * events-feed sequencing, every `webhookSeconds` (default 1); the log integrator, every second. A run never overlaps the
- * previous run of the same job.
+ * events-feed sequencing, every `webhookSeconds` (default 1); the log integrator, every
+ * second. A run never overlaps the previous run of the same job.
  */
 export function startBackgroundJobs(
   deps: AppDeps,

@@ -9,7 +9,7 @@
 import { checkpointSigner, logOriginOf, parseCheckpoint, signCheckpoint } from '../crypto/checkpoint.js';
 import { buildLeaf, SALT_BYTES } from '../crypto/log-leaf.js';
 import { bytesEqual, emptyRoot, extendTree, frontierNodes, leafHash, treeRoot } from '../crypto/merkle/index.js';
-import { parseNote } from '../crypto/signed-note.js';
+import { type NoteSigner, parseNote } from '../crypto/signed-note.js';
 import type { AppDeps } from '../http/deps.js';
 import type { Sql } from '../storage/db.js';
 import {
@@ -58,7 +58,6 @@ export class LogIntegrityError extends Error {
 interface BatchResult {
   /** False when another integrator held the lock. */
   locked: boolean;
-  size: bigint;
   added: number;
 }
 
@@ -72,19 +71,16 @@ export async function runIntegrator(deps: IntegratorDeps, opts: IntegratorOption
   const batch = opts.batch ?? 1000;
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError('batch must be a positive integer');
   const maxBatches = opts.maxBatches ?? Number.POSITIVE_INFINITY;
-  let size = 0n;
   for (let done = 0; done < maxBatches; done++) {
     const r = await deps.db.transaction((tx) => integrateBatch(tx, deps, batch, opts));
-    if (!r.locked) return (await latestCheckpoint(deps.db))?.treeSize ?? 0n;
-    size = r.size;
-    if (r.added < batch) break;
+    if (!r.locked || r.added < batch) break;
   }
-  return size;
+  return (await latestCheckpoint(deps.db))?.treeSize ?? 0n;
 }
 
 async function integrateBatch(tx: Sql, deps: IntegratorDeps, batch: number, opts: IntegratorOptions): Promise<BatchResult> {
   const [lock] = await tx.query<{ ok: boolean }>('select pg_try_advisory_xact_lock($1) as ok', [LOG_INTEGRATOR_LOCK]);
-  if (!lock?.ok) return { locked: false, size: 0n, added: 0 };
+  if (!lock?.ok) return { locked: false, added: 0 };
   const origin = logOriginOf(deps.config.publicUrl);
   const signer = await checkpointSigner(deps.keys, origin);
   const now = deps.clock.now();
@@ -111,7 +107,7 @@ async function integrateBatch(tx: Sql, deps: IntegratorDeps, batch: number, opts
   const events = await pendingEvents(tx, batch);
   if (events.length === 0) {
     await resignIfStale(tx, last, origin, signer);
-    return { locked: true, size, added: 0 };
+    return { locked: true, added: 0 };
   }
   const leaves = await Promise.all(
     events.map(async (e, i) => {
@@ -124,10 +120,7 @@ async function integrateBatch(tx: Sql, deps: IntegratorDeps, batch: number, opts
   if (changed !== leaves.length) throw new LogIntegrityError('events were integrated by someone else during this batch');
   await opts.onStage?.('leaves-assigned', tx);
 
-  const grown = await extendTree(
-    tree,
-    leaves.map((l) => l.hash),
-  );
+  const grown = await extendTree(tree, leaves.map((l) => l.hash));
   await insertNodes(tx, grown.nodes);
   await opts.onStage?.('nodes-stored', tx);
 
@@ -135,14 +128,14 @@ async function integrateBatch(tx: Sql, deps: IntegratorDeps, batch: number, opts
   const note = await signCheckpoint({ origin, size: grown.tree.size, root }, signer);
   await insertCheckpoint(tx, { treeSize: grown.tree.size, root, note, createdAt: now });
   await opts.onStage?.('checkpoint-stored', tx);
-  return { locked: true, size: grown.tree.size, added: events.length };
+  return { locked: true, added: events.length };
 }
 
 /**
  * Signs the latest tree again when its note is not signed by the active checkpoint key under
  * the current origin (after a key rotation): same size, same root, so never inconsistent.
  */
-async function resignIfStale(tx: Sql, last: StoredCheckpoint, origin: string, signer: Awaited<ReturnType<typeof checkpointSigner>>): Promise<void> {
+async function resignIfStale(tx: Sql, last: StoredCheckpoint, origin: string, signer: NoteSigner): Promise<void> {
   const cp = parseCheckpoint(last.note);
   const sigs = parseNote(last.note).signatures;
   const current = cp.origin === origin && sigs.some((s) => s.name === signer.name && bytesEqual(s.keyId, signer.keyId));

@@ -187,7 +187,10 @@ async function verify(ctx: LogCommandContext, flags: Map<string, string>): Promi
   try {
     cp = parseCheckpoint((await verifyNote(note, [verifier])).text);
   } catch (e) {
-    if (e instanceof NoteError) throw new Mismatch(`the checkpoint does not verify: ${e.message}`);
+    if (e instanceof NoteError) {
+      const hint = e.reason === 'no_trusted_signature' ? ` (if the log's key was rotated, check ${base}/v1/log/key and pass it with --key)` : '';
+      throw new Mismatch(`the checkpoint does not verify: ${e.message}${hint}`);
+    }
     throw e;
   }
   if (cp.origin !== verifier.name) throw new Mismatch(`the checkpoint's origin ${cp.origin} is not the key's name ${verifier.name}`);

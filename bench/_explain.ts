@@ -1,0 +1,2 @@
+import postgres from 'postgres';
+const m = await import('./seed.ts') as any;

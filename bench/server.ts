@@ -1,0 +1,55 @@
+/**
+ * The bench server, run as a child process by bench/run.ts: the production app built exactly
+ * as `src/entry/node.ts` builds it (parseEnv → openRuntime → deps → createApp, served by
+ * @hono/node-server), plus the baseline routes of bench/baselines.ts in the same process on
+ * the same pool. Background jobs are not started, so only requests are measured.
+ *
+ * Environment: the usual (DATABASE_URL, PORT, HOST, PUBLIC_URL, KEY_ENCRYPTION_KEY…) and
+ * BENCH_SERVICE_ID, the service the floor route reads and writes for.
+ * Prints `BENCH_READY <port>` on stdout once listening; SIGTERM stops it.
+ */
+import { serve } from '@hono/node-server';
+import { parseEnv } from '../src/entry/config.js';
+import { jsonLogger } from '../src/entry/log.js';
+import { openRuntime } from '../src/entry/runtime.js';
+import { createApp } from '../src/http/app.js';
+import { baselineApp } from './baselines.js';
+
+/** Whether `url` (absolute) has a path under /bench/. */
+function isBaseline(url: string): boolean {
+  const path = url.indexOf('/', url.indexOf('://') + 3);
+  return path !== -1 && url.startsWith('/bench/', path);
+}
+
+async function main(): Promise<void> {
+  const env = parseEnv(process.env);
+  const serviceId = process.env.BENCH_SERVICE_ID;
+  if (!env.DATABASE_URL || !serviceId) throw new Error('DATABASE_URL and BENCH_SERVICE_ID are required');
+  const rt = await openRuntime(env);
+  const deps = await rt.deps(jsonLogger(env.LOG_LEVEL));
+  const app = createApp(deps);
+  const baselines = baselineApp(deps, serviceId);
+  const server = serve(
+    {
+      fetch: (req: Request, bindings: unknown) => (isBaseline(req.url) ? baselines.fetch(req) : app.fetch(req, bindings)),
+      port: env.PORT,
+      hostname: env.HOST,
+    },
+    (info) => process.stdout.write(`BENCH_READY ${info.port}\n`),
+  );
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    server.close();
+    // Exit normally, so --cpu-prof (BENCH_PROFILE) writes its profile.
+    void rt.close().finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench server failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
