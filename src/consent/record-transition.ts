@@ -141,7 +141,7 @@ export async function recordTransition(tx: Sql, deps: AppDeps, t: Transition): P
         consentId: next.id,
         subjectRef: next.subject_ref,
         ...summary,
-        ...(t.event === 'withdrawn' || t.event === 'revoked' || t.event === 'expired' ? { endedAt: now.toISOString() } : {}),
+        ...(t.event === 'withdrawn' || t.event === 'revoked' || t.event === 'expired' ? { endedAt: now.toISOString(), endReason: next.end_reason } : {}),
       },
     },
     createdAt: now,

@@ -43,6 +43,7 @@ export const problemCodes = [
   'webhook_not_configured',
   'beyond_tree_size',
   'not_yet_integrated',
+  'erasure_incomplete',
 ] as const;
 
 export type ProblemCode = (typeof problemCodes)[number];

@@ -1,4 +1,5 @@
 import type { AppDeps } from '../http/deps.js';
+import { resumeErasures } from '../erasure/erase-citizen.js';
 import { sweepExpired } from '../jobs/expiry-sweep.js';
 import { runIntegrator } from '../jobs/integrator.js';
 import { deliverWebhooks } from '../jobs/webhook-delivery.js';
@@ -10,7 +11,8 @@ export interface Jobs {
 
 /**
  * Runs background work on timers in the Node.js process (on Workers the same functions run
- * from Cron Triggers): the expiry sweep, every `expirySweepSeconds`; webhook delivery and
+ * from Cron Triggers): the expiry sweep and the completion of interrupted erasures, every
+ * `expirySweepSeconds`; webhook delivery and
  * events-feed sequencing, every `webhookSeconds` (default 1); the log integrator, every
  * second. A run never overlaps the previous run of the same job.
  */
@@ -40,6 +42,9 @@ export function startBackgroundJobs(
     every(opts.expirySweepSeconds, 'expiry sweep', async () => {
       const n = await sweepExpired(deps);
       if (n > 0) opts.log('info', 'expired consents recorded', { count: n });
+      // An erasure interrupted by a crash is finished here.
+      const resumed = await resumeErasures(deps);
+      if (resumed > 0) opts.log('info', 'interrupted erasures completed', { count: resumed });
     }),
     every(opts.webhookSeconds ?? 1, 'webhook delivery', async () => {
       const r = await deliverWebhooks(deps, { fetch: (url, init) => fetch(url, init) });

@@ -9,6 +9,7 @@ import { fromB64 } from '../domain/encoding.js';
 import { systemClock, systemRandom } from '../domain/runtime.js';
 import { createApp } from '../http/app.js';
 import type { AppDeps } from '../http/deps.js';
+import { resumeErasures } from '../erasure/erase-citizen.js';
 import { sweepExpired } from '../jobs/expiry-sweep.js';
 import { deliverWebhooks } from '../jobs/webhook-delivery.js';
 import { runIntegrator } from '../jobs/integrator.js';
@@ -85,6 +86,7 @@ export default {
     ctx.waitUntil(
       (async () => {
         await sweepExpired(deps);
+        await resumeErasures(deps);
         await deliverWebhooks(deps, { fetch: (u, i) => fetch(u, i), batch: 500, concurrency: 16 });
         const until = Date.now() + 50_000;
         while (Date.now() < until) {

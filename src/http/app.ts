@@ -16,8 +16,12 @@ import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { jwksRoutes } from './routes/jwks.js';
 import { logRoutes } from './routes/log.js';
+import { meAccessLogRoutes } from './routes/me-access-log.js';
+import { meEraseRoutes } from './routes/me-erase.js';
+import { meExportRoutes } from './routes/me-export.js';
 import { meConsentRoutes } from './routes/me-consents.js';
 import { meRequestRoutes } from './routes/me-requests.js';
+import { officerRoutes } from './routes/officer.js';
 import { serviceRequestRoutes } from './routes/service-requests.js';
 import { serviceConsentRoutes } from './routes/service-consents.js';
 import { checkRoutes } from './routes/check.js';
@@ -110,6 +114,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', serviceWebhookRoutes(deps));
   app.route('/', serviceEventRoutes(deps));
   app.route('/', logRoutes(deps));
+  app.route('/', meAccessLogRoutes(deps));
+  app.route('/', meExportRoutes(deps));
+  app.route('/', meEraseRoutes(deps));
+  app.route('/', officerRoutes(deps));
   app.route('/', docsRoutes(deps, app));
 
   app.notFound((c) => problemResponse(c, new PermisError('not_found', 404, 'Not found', 'No such route.')));

@@ -4,6 +4,7 @@
  * Hashes travel as hex text so the same SQL runs on PGlite and postgres.js.
  */
 import type { HashedNode, NodeId, NodeReader } from '../crypto/merkle/index.js';
+import { EVENT_LEAF_COLUMNS, type EventLeafDbRow, toEventLeafRow } from './event-leaf-rows.js';
 import type { LeafEvent } from '../crypto/log-leaf.js';
 import { toHex } from '../domain/encoding.js';
 import type { Sql } from './db.js';
@@ -111,61 +112,22 @@ export async function integratedCount(sql: Sql): Promise<bigint> {
   return rows[0]?.n == null ? 0n : big(rows[0].n);
 }
 
-// The exact creation time (microseconds, UTC) goes into the leaf, so it is formatted by the database.
-const LEAF_COLUMNS = `id, seq, type, actor_type, actor_id, citizen_id, service_id, consent_id, request_id, data,
-  to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_exact,
-  salt, pseudonyms, leaf_index`;
-
-interface LeafDbRow {
-  id: string;
-  seq: bigint;
-  type: string;
-  actor_type: string;
-  actor_id: string | null;
-  citizen_id: string | null;
-  service_id: string | null;
-  consent_id: string | null;
-  request_id: string | null;
-  data: unknown;
-  created_exact: string;
-  salt: Uint8Array | null;
-  pseudonyms: Record<string, string> | null;
-  leaf_index: bigint | null;
-}
-
-const toLeafRow = (r: LeafDbRow): LeafRow => ({
-  id: r.id,
-  seq: big(r.seq),
-  type: r.type,
-  actorType: r.actor_type,
-  actorId: r.actor_id,
-  citizenId: r.citizen_id,
-  serviceId: r.service_id,
-  consentId: r.consent_id,
-  requestId: r.request_id,
-  data: r.data,
-  createdAt: r.created_exact,
-  salt: r.salt == null ? null : bytes(r.salt),
-  pseudonyms: r.pseudonyms,
-  leafIndex: r.leaf_index == null ? null : big(r.leaf_index),
-});
-
 /**
  * Up to `limit` committed events without a leaf index, in `seq` order. Events that commit
  * later (even with a smaller seq) are found by a later call, so none is ever skipped.
  */
 export async function pendingEvents(sql: Sql, limit: number): Promise<LeafRow[]> {
-  const rows = await sql.query<LeafDbRow>(`select ${LEAF_COLUMNS} from audit_events where leaf_index is null order by seq limit $1`, [limit]);
-  return rows.map(toLeafRow);
+  const rows = await sql.query<EventLeafDbRow>(`select ${EVENT_LEAF_COLUMNS} from audit_events e where e.leaf_index is null order by e.seq limit $1`, [limit]);
+  return rows.map(toEventLeafRow);
 }
 
 /** The integrated events with leaf indices in [start, end), in leaf order (gaps show as missing rows). */
 export async function leafRows(sql: Sql, start: bigint, end: bigint): Promise<LeafRow[]> {
-  const rows = await sql.query<LeafDbRow>(
-    `select ${LEAF_COLUMNS} from audit_events where leaf_index >= $1 and leaf_index < $2 order by leaf_index`,
+  const rows = await sql.query<EventLeafDbRow>(
+    `select ${EVENT_LEAF_COLUMNS} from audit_events e where e.leaf_index >= $1 and e.leaf_index < $2 order by e.leaf_index`,
     [start.toString(), end.toString()],
   );
-  return rows.map(toLeafRow);
+  return rows.map(toEventLeafRow);
 }
 
 /** The leaf index of event `id`: undefined if no such event, null while it is pending. */

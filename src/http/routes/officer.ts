@@ -1,0 +1,175 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { ValidationError } from '../../domain/errors.js';
+import type { EventFilter } from '../../storage/event-filter.js';
+import { eventStats } from '../../storage/event-stats.js';
+import { searchEvents } from '../../storage/event-search.js';
+import { type OfficerContext, recordOfficerQuery } from '../../storage/officer-audit.js';
+import { newRouter } from '../app.js';
+import type { AppDeps, AppEnv } from '../deps.js';
+import { decodeEventCursor, encodeEventCursor } from '../event-cursor.js';
+import { EXPORT_PAGE_SIZE, exportEventStream, exportFormatsByName } from '../event-export.js';
+import { citizenAuth } from '../middleware/citizen-auth.js';
+import { requireRole } from '../middleware/require-role.js';
+import { problemResponses } from '../problem.js';
+import {
+  DEFAULT_STATS_DAYS,
+  MAX_STATS_DAYS,
+  OfficerEventPage,
+  OfficerEventQuery,
+  OfficerExportQuery,
+  OfficerStats,
+  OfficerStatsQuery,
+} from '../schemas/officer.js';
+import { officerEventView } from '../views/officer-event-view.js';
+
+const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+const DAY_MS = 86_400_000;
+
+/** The filters of a validated query, only those given (`type` as the list `types`). */
+function filterOf(q: z.infer<typeof OfficerStatsQuery>): EventFilter {
+  const { type, ...rest } = q;
+  const f: EventFilter = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  if (type !== undefined) f.types = [...new Set(type)];
+  return f;
+}
+
+/** The filters as written to the officer's audit event. */
+const auditedFilters = (f: EventFilter): Record<string, unknown> => ({ ...f, ...(f.types ? { types: [...f.types] } : {}) });
+
+const officerContext = (deps: AppDeps, c: Context<AppEnv>): OfficerContext => ({
+  clock: deps.clock,
+  random: deps.random,
+  officerId: c.get('citizen').citizenId,
+  requestId: c.get('requestId'),
+});
+
+/** `20270630T101500Z`: an instant for a file name. */
+const fileStamp = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+
+/**
+ * The officer's view of the access log (DESIGN §4.4), officer role only: search with filters
+ * and stable cursor pages in either time order, aggregates, and a streaming CSV/NDJSON export.
+ * Every call is itself an audit event (`officer.searched`, `officer.stats_viewed`,
+ * `officer.exported`), committed before the answer leaves.
+ */
+export function officerRoutes(deps: AppDeps) {
+  const r = newRouter();
+  const common = { tags: ['officer'], security: [{ session: [] }], middleware: [citizenAuth(deps), requireRole(deps, 'officer')] };
+
+  r.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/officer/events',
+      summary: 'Search the access log',
+      description:
+        'Every audit event of every role — checks, consent transitions, requests, admin actions, officers’ own queries — ' +
+        'filtered, in time order (`desc` by default), cursor-paginated: keep the filters and the order and pass `nextCursor` ' +
+        'to continue; pages never repeat or skip an event. All filters must hold. The search is itself an audit event ' +
+        '(`officer.searched`).',
+      request: { query: OfficerEventQuery },
+      responses: { 200: { description: 'A page of events', content: json(OfficerEventPage) }, ...problemResponses(400, 401, 403) },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const after = decodeEventCursor(q.cursor, q.order);
+      const { order, limit, cursor, ...filters } = q;
+      const filter = filterOf(filters);
+      const rows = await searchEvents(deps.db, filter, { order, after, limit: limit + 1 });
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      await recordOfficerQuery(deps.db, officerContext(deps, c), 'officer.searched', {
+        filters: auditedFilters(filter),
+        order,
+        limit,
+        ...(cursor !== undefined ? { cursor } : {}),
+        returned: page.length,
+      });
+      c.header('Cache-Control', 'no-store');
+      return c.json({ items: page.map(officerEventView), nextCursor: rows.length > limit && last ? encodeEventCursor(order, last.position) : null }, 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/officer/stats',
+      summary: 'Counts per service, purpose and day, and denied checks',
+      description:
+        `Aggregates of the events the filters select over \`from\`–\`to\` (default: the last ${DEFAULT_STATS_DAYS} days up to now; ` +
+        `at most ${MAX_STATS_DAYS} days): per service, per purpose, per UTC day, and denied checks per reason and per service. ` +
+        'The call is itself an audit event (`officer.stats_viewed`).',
+      request: { query: OfficerStatsQuery },
+      responses: { 200: { description: 'The counts', content: json(OfficerStats) }, ...problemResponses(400, 401, 403) },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const to = q.to ?? deps.clock.now().toISOString();
+      const from = q.from ?? new Date(Date.parse(to) - DEFAULT_STATS_DAYS * DAY_MS).toISOString();
+      const span = Date.parse(to) - Date.parse(from);
+      if (span < 0 || span > MAX_STATS_DAYS * DAY_MS) {
+        const message = span < 0 ? 'must not be after to (default: now)' : `the range may span at most ${MAX_STATS_DAYS} days (to defaults to now)`;
+        throw new ValidationError(`query.from: ${message}`, [{ field: 'query.from', message }]);
+      }
+      const filter = { ...filterOf(q), from, to };
+      const stats = await eventStats(deps.db, filter);
+      await recordOfficerQuery(deps.db, officerContext(deps, c), 'officer.stats_viewed', { filters: auditedFilters(filter) });
+      c.header('Cache-Control', 'no-store');
+      return c.json({ from, to, ...stats }, 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      ...common,
+      method: 'get',
+      path: '/v1/officer/events/export',
+      summary: 'Export the access log as CSV or NDJSON',
+      description:
+        'Every event the filters select, streamed as a download in time order (`desc` by default), read from the database ' +
+        `${EXPORT_PAGE_SIZE} events at a time, so an export of any size streams in constant memory. Without \`to\`, or with a ` +
+        '`to` in the future, the export ends at the moment it was asked for. CSV follows RFC 4180 (header row, CRLF, quoted ' +
+        'fields); a cell that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) is prefixed ' +
+        'with `\'`. NDJSON has one event per line, as the search shows it. The export is itself an audit event ' +
+        '(`officer.exported`), committed before the first byte is sent.',
+      request: { query: OfficerExportQuery },
+      responses: {
+        200: {
+          description: 'The events, as an attachment',
+          headers: z.object({ 'Content-Disposition': z.string().openapi({ example: 'attachment; filename="permis-events-20270630T101500Z.csv"' }) }),
+          content: {
+            'text/csv': { schema: z.string().openapi({ description: 'RFC 4180 CSV with a header row.' }) },
+            'application/x-ndjson': { schema: z.string().openapi({ description: 'One JSON event (as in the search) per line.' }) },
+          },
+        },
+        ...problemResponses(400, 401, 403),
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const { format: name, order, ...filters } = q;
+      const format = exportFormatsByName[name];
+      const now = deps.clock.now();
+      const filter = filterOf(filters);
+      // A bounded export: events still arriving do not keep an oldest-first export running.
+      if (filter.to === undefined || Date.parse(filter.to) > now.getTime()) filter.to = now.toISOString();
+      await recordOfficerQuery(deps.db, officerContext(deps, c), 'officer.exported', { filters: auditedFilters(filter), format: name, order });
+      const log = deps.log;
+      const body = exportEventStream(deps.db, filter, {
+        format,
+        order,
+        onError: (err) =>
+          log?.('error', 'export failed', { requestId: c.get('requestId'), message: err instanceof Error ? err.message : String(err) }),
+      });
+      return c.body(body, 200, {
+        'Content-Type': format.contentType,
+        'Content-Disposition': `attachment; filename="permis-events-${fileStamp(now)}.${format.extension}"`,
+        'Cache-Control': 'no-store',
+      });
+    },
+  );
+
+  return r;
+}
