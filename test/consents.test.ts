@@ -215,6 +215,12 @@ describe(`consents on ${ENGINE}`, () => {
     expect(seen).toEqual([...ids].reverse());
     const paused = await call('GET', '/v1/me/consents?status=paused', carol);
     expect((paused.body.items as Json[]).map((c) => c.id)).toEqual([ids[0]]);
+    await call('POST', `/v1/me/consents/${ids[1]}/withdraw`, carol);
+    for (const [status, expected] of [['withdrawn', [ids[1]]], ['revoked', []], ['expired', []], ['active', [ids[4], ids[3], ids[2]]]] as const) {
+      const r = await call('GET', `/v1/me/consents?status=${status}`, carol);
+      expect(r.status, status).toBe(200);
+      expect((r.body.items as Json[]).map((c) => c.id), status).toEqual(expected);
+    }
     const bad = await call('GET', '/v1/me/consents?cursor=not-a-cursor', carol);
     expect(bad.status).toBe(400);
   });

@@ -183,6 +183,8 @@ describe(`consent requests and the check on ${ENGINE}`, () => {
     expect(revoked.status).toBe(200);
     expect(revoked.body.consent).toMatchObject({ status: 'revoked', endReason: 'Programme closed' });
     expect((await check(token, subjectRef)).body).toMatchObject({ decision: 'deny', reason: 'revoked' });
+    const byStatus = await send(t, 'GET', `/v1/service/consents?status=revoked&subjectRef=${subjectRef}`, serviceBearer(token));
+    expect((byStatus.body.items as Json[]).map((c) => c.id)).toEqual([consent.id]);
     // The citizen sees the revocation in the history.
     const hist = await send(t, 'GET', `/v1/me/consents/${consent.id}/revisions`, bearer(alice.token));
     expect((hist.body.items as Json[]).at(-1)).toMatchObject({ event: 'revoked', reason: 'Programme closed' });

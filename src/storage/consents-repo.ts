@@ -94,11 +94,13 @@ export async function listConsents(sql: Sql, f: ListFilter): Promise<ConsentRow[
   if (f.serviceId) where.push(`service_id = $${params.push(f.serviceId)}`);
   if (f.subjectRef) where.push(`subject_ref = $${params.push(f.subjectRef)}`);
   if (f.before) where.push(`id < $${params.push(f.before)}`);
-  if (f.status) {
-    const now = `$${params.push(f.now)}`;
-    if (f.status === 'expired') where.push(`(status = 'expired' or (status in ('active','paused') and valid_until <= ${now}))`);
-    else if (f.status === 'active' || f.status === 'paused') where.push(`status = $${params.push(f.status)} and valid_until > ${now}`);
-    else where.push(`status = $${params.push(f.status)}`);
+  if (f.status === 'expired') {
+    where.push(`(status = 'expired' or (status in ('active','paused') and valid_until <= $${params.push(f.now)}))`);
+  } else if (f.status === 'active' || f.status === 'paused') {
+    where.push(`status = $${params.push(f.status)} and valid_until > $${params.push(f.now)}`);
+  } else if (f.status) {
+    // Every parameter sent must be used: PostgreSQL cannot type an unused one.
+    where.push(`status = $${params.push(f.status)}`);
   }
   if (where.length === 0) throw new Error('listConsents needs a citizen or a service');
   return sql.query<ConsentRow>(
