@@ -17,7 +17,7 @@ const nodeOnly = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', '.wrangler/', 'sdk/src/schema.d.ts', 'coverage/', 'sdk/dist/'] },
+  { ignores: ['node_modules/', 'data/', '.wrangler/', 'sdk/src/schema.ts', 'coverage/', 'sdk/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -30,5 +30,14 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'src/**/*.tsx'],
     ignores: ['src/entry/**'],
     rules: { 'no-restricted-imports': ['error', nodeOnly] },
+  },
+  // The SDK runs in Node, browsers and Workers: no Node modules or globals, except its CLI.
+  {
+    files: ['sdk/src/**/*.ts'],
+    ignores: ['sdk/src/cli/**'],
+    rules: {
+      'no-restricted-imports': ['error', nodeOnly],
+      'no-restricted-globals': ['error', ...['Buffer', 'process', 'require', '__dirname', '__filename', 'global'].map((name) => ({ name, message: 'The SDK runs in browsers and Workers too: web-standard APIs only.' }))],
+    },
   },
 );

@@ -1,8 +1,18 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const sdkSource = (path: string) => fileURLToPath(new URL(`./sdk/src/${path}`, import.meta.url));
+
 export default defineConfig({
+  // The SDK workspace package from its sources (as tsconfig `paths` does for tsc, tsx and wrangler).
+  resolve: {
+    alias: [
+      { find: /^@permis\/sdk\/verify$/, replacement: sdkSource('verify/index.ts') },
+      { find: /^@permis\/sdk$/, replacement: sdkSource('index.ts') },
+    ],
+  },
   test: {
-    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'src/**/*.test.ts', 'sdk/test/**/*.test.ts'],
     setupFiles: ['test/support/setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -16,7 +16,7 @@ export interface BenchDatabase {
   url: string;
   /** A handle for the seeder and the verification (not the server's). */
   db: Db;
-  /** Closes the handle and drops the database (idempotent). */
+  /** Closes the handle and drops the database (idempotent; every call resolves once it is dropped). */
   drop(): Promise<void>;
 }
 
@@ -32,18 +32,18 @@ export async function createBenchDatabase(serverUrl: string): Promise<BenchDatab
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const db = openPostgres({ url: url.toString(), max: 2 });
-  let dropped = false;
-  const drop = async () => {
-    if (dropped) return;
-    dropped = true;
-    await db.close().catch(() => {});
-    const a = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    try {
-      await a.unsafe(`drop database if exists ${name} with (force)`);
-    } finally {
-      await a.end();
-    }
-  };
+  // Memoised: a second caller (the signal handler and the normal path) waits for the same drop.
+  let dropping: Promise<void> | undefined;
+  const drop = () =>
+    (dropping ??= (async () => {
+      await db.close().catch(() => {});
+      const a = postgres(serverUrl, { max: 1, onnotice: () => {} });
+      try {
+        await a.unsafe(`drop database if exists ${name} with (force)`);
+      } finally {
+        await a.end();
+      }
+    })());
   try {
     await migrate(db, loadMigrations());
   } catch (err) {

@@ -103,8 +103,8 @@ export interface Variant {
   validDays: number;
 }
 
-// A small deterministic PRNG (mulberry32) so the variants are the same on every run.
-function prng(seed: number): () => number {
+/** A small deterministic PRNG (mulberry32): uniform in [0, 1), the same sequence for the same seed. */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

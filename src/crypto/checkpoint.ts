@@ -3,18 +3,13 @@
  * decimal tree size, base64 root hash, optional extension lines, signed as a C2SP note
  * (Ed25519) by the key ring's `checkpoint` key under the origin as key name.
  */
+import type { Checkpoint } from '@permis/sdk/verify';
 import { b64, fromB64 } from '../domain/encoding.js';
 import type { KeyRing } from './key-ring.js';
 import { ed25519NoteSigner, formatVerifierKey, isValidKeyName, NoteError, type NoteSigner, signNote } from './signed-note.js';
 
-/** A tree head: the log's identity, its size, and its RFC 6962 root. */
-export interface Checkpoint {
-  origin: string;
-  size: bigint;
-  root: Uint8Array;
-  /** Extension lines (opaque, not recommended); none by default. */
-  extensions?: string[];
-}
+/** The checkpoint format's parsing is the SDK's (`@permis/sdk/verify`): one implementation. */
+export { type Checkpoint, parseCheckpoint } from '@permis/sdk/verify';
 
 /**
  * The log's origin (and checkpoint key name) derived from the public URL: the URL without its
@@ -41,29 +36,6 @@ export function checkpointText(cp: Checkpoint): string {
 /** Signs `cp` as a C2SP signed note with `signer` (whose name should be the origin). */
 export function signCheckpoint(cp: Checkpoint, signer: NoteSigner): Promise<string> {
   return signNote(checkpointText(cp), [signer]);
-}
-
-/**
- * Parses a checkpoint from a signed note or from bare note text. Checks the format only —
- * verify the note with `verifyNote` first and parse the text it returns. Throws NoteError
- * `malformed_checkpoint` when it is not a C2SP checkpoint.
- */
-export function parseCheckpoint(noteOrText: string): Checkpoint {
-  // Checkpoint text has no empty lines, so the first blank line starts the signatures.
-  const blank = noteOrText.indexOf('\n\n');
-  const text = blank >= 0 ? noteOrText.slice(0, blank + 1) : noteOrText;
-  const bad = (why: string) => new NoteError('malformed_checkpoint', `not a checkpoint: ${why}`);
-  if (!text.endsWith('\n')) throw bad('the text must end with a newline');
-  const lines = text.slice(0, -1).split('\n');
-  if (lines.length < 3) throw bad('it needs an origin, a tree size and a root hash');
-  const [origin, size, root, ...extensions] = lines as [string, string, string, ...string[]];
-  if (origin === '') throw bad('empty origin');
-  if (!/^(0|[1-9][0-9]*)$/.test(size)) throw bad('the tree size must be a decimal number without leading zeros');
-  if (!/^[A-Za-z0-9+/]{43}=$/.test(root)) throw bad('the root hash must be 32 bytes in standard base64');
-  const rootBytes = fromB64(root);
-  if (b64(rootBytes) !== root) throw bad('the root hash is not canonical base64');
-  if (extensions.some((l) => l === '')) throw bad('empty extension line');
-  return { origin, size: BigInt(size), root: rootBytes, ...(extensions.length ? { extensions } : {}) };
 }
 
 /** The signer for checkpoints: the key ring's active `checkpoint` key, named `origin`. */

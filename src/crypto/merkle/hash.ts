@@ -3,37 +3,8 @@
  * runtime). Indices and sizes are bigint throughout: a log can outgrow 2^32 and 2^53.
  */
 
-/** Length in bytes of every hash in the tree (SHA-256). */
-export const HASH_SIZE = 32;
-
-const LEAF_PREFIX = 0x00;
-const NODE_PREFIX = 0x01;
-
-async function digest(bytes: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
-}
-
-/** RFC 9162 §2.1.1: the hash of a leaf, SHA-256(0x00 ‖ data). */
-export function leafHash(data: Uint8Array): Promise<Uint8Array> {
-  const buf = new Uint8Array(1 + data.length);
-  buf[0] = LEAF_PREFIX;
-  buf.set(data, 1);
-  return digest(buf);
-}
-
-/** RFC 9162 §2.1.1: the hash of an interior node, SHA-256(0x01 ‖ left ‖ right). */
-export function nodeHash(left: Uint8Array, right: Uint8Array): Promise<Uint8Array> {
-  const buf = new Uint8Array(1 + left.length + right.length);
-  buf[0] = NODE_PREFIX;
-  buf.set(left, 1);
-  buf.set(right, 1 + left.length);
-  return digest(buf);
-}
-
-/** RFC 9162 §2.1.1: the root of the empty tree, SHA-256 of the empty string. */
-export function emptyRoot(): Promise<Uint8Array> {
-  return digest(new Uint8Array(0));
-}
+// Leaf and node hashing is shared with the SDK's verifiers: one implementation of RFC 9162 §2.1.1.
+export { bytesEqual, emptyRoot, HASH_SIZE, leafHash, nodeHash } from '@permis/sdk/verify';
 
 /** The largest power of two strictly smaller than `n` (RFC 9162 §2.1.1's k); `n` must be ≥ 2. */
 export function largestPowerOfTwoBelow(n: bigint): bigint {
@@ -51,11 +22,4 @@ export function bitLength(n: bigint): number {
     bits++;
   }
   return bits;
-}
-
-/** True when `a` and `b` hold the same bytes (not constant-time: hashes here are public). */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

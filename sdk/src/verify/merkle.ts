@@ -1,10 +1,41 @@
 /**
- * Client-side proof verification exactly as RFC 9162 §2.1.3.2 (inclusion) and §2.1.4.2
- * (consistency), with the edge cases of transparency-dev/merkle's verifier: every proof hash
- * is 32 bytes, a consistency proof from the empty tree is meaningless, equal sizes need an
- * empty proof and equal roots.
+ * RFC 6962 / RFC 9162 Merkle tree hashing and client-side proof verification with SHA-256
+ * (WebCrypto). Indices and sizes are bigint throughout: a log can outgrow 2^32 and 2^53.
+ * Verification follows RFC 9162 §2.1.3.2 (inclusion) and §2.1.4.2 (consistency), with the
+ * edge cases of transparency-dev/merkle's verifier: every hash is 32 bytes, a consistency
+ * proof from the empty tree is meaningless, equal sizes need an empty proof and equal roots.
  */
-import { bytesEqual, HASH_SIZE, nodeHash } from './hash.js';
+import { bytesEqual } from '../core/encoding.js';
+import { VerificationError } from './verification-error.js';
+
+/** Length in bytes of every hash in the tree (SHA-256). */
+export const HASH_SIZE = 32;
+
+async function digest(bytes: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
+}
+
+/** RFC 9162 §2.1.1: the hash of a leaf, SHA-256(0x00 ‖ data). */
+export function leafHash(data: Uint8Array): Promise<Uint8Array> {
+  const buf = new Uint8Array(1 + data.length);
+  buf[0] = 0x00;
+  buf.set(data, 1);
+  return digest(buf);
+}
+
+/** RFC 9162 §2.1.1: the hash of an interior node, SHA-256(0x01 ‖ left ‖ right). */
+export function nodeHash(left: Uint8Array, right: Uint8Array): Promise<Uint8Array> {
+  const buf = new Uint8Array(1 + left.length + right.length);
+  buf[0] = 0x01;
+  buf.set(left, 1);
+  buf.set(right, 1 + left.length);
+  return digest(buf);
+}
+
+/** RFC 9162 §2.1.1: the root of the empty tree, SHA-256 of the empty string. */
+export function emptyRoot(): Promise<Uint8Array> {
+  return digest(new Uint8Array(0));
+}
 
 /** Why a proof was refused; stable, for callers and tests to match on. */
 export type ProofFailure =
@@ -29,16 +60,11 @@ export type ProofFailure =
   /** Consistency: the recomputed first root is not the given first root. */
   | 'first_root_mismatch';
 
-/**
- * A proof that does not verify. Not a PermisError: verification runs in clients (the CLI,
- * monitors, tests), where a failed proof is a finding, not an API problem.
- */
-export class MerkleProofError extends Error {
-  readonly reason: ProofFailure;
+/** A Merkle proof that does not verify; `reason` says why. */
+export class MerkleProofError extends VerificationError<ProofFailure> {
   constructor(reason: ProofFailure, message: string) {
-    super(message);
+    super(reason, message);
     this.name = 'MerkleProofError';
-    this.reason = reason;
   }
 }
 
@@ -67,11 +93,9 @@ export async function verifyInclusion(leaf: Uint8Array, index: bigint, size: big
     if (sn === 0n) throw new MerkleProofError('proof_too_long', `the proof has ${proof.length} hashes; this tree needs ${i}`);
     if ((fn & 1n) === 1n || fn === sn) {
       r = await nodeHash(p, r);
-      if ((fn & 1n) === 0n) {
-        while ((fn & 1n) === 0n && fn !== 0n) {
-          fn >>= 1n;
-          sn >>= 1n;
-        }
+      while ((fn & 1n) === 0n && fn !== 0n) {
+        fn >>= 1n;
+        sn >>= 1n;
       }
     } else {
       r = await nodeHash(r, p);

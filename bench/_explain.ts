@@ -1,2 +1,0 @@
-import postgres from 'postgres';
-const m = await import('./seed.ts') as any;

@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+/**
+ * `permis-verify`: checks what a Permís server signed, offline, from a terminal — a consent
+ * receipt against the published JWKS, a checkpoint against the log's pinned key, and inclusion
+ * and consistency proofs against checkpoints. Exit 0: valid; 1: refused (with the reason);
+ * 2: wrong usage or unreadable input.
+ */
+import { readFileSync } from 'node:fs';
+import { createPublicClient } from '../clients/public.js';
+import { fromB64 } from '../core/encoding.js';
+import { verifyCheckpoint, type VerifiedCheckpoint } from '../verify/checkpoint.js';
+import { verifyConsistencyProof, verifyInclusionProof } from '../verify/log-proofs.js';
+import { type JwkSet, verifyReceipt } from '../verify/receipt.js';
+import { VerificationError } from '../verify/verification-error.js';
+
+const USAGE = `permis-verify — verify Permís receipts and transparency-log proofs offline
+
+  permis-verify receipt <jws-file|-> (--jwks <file|url> | --server <url>) [--issuer <url>] [--origin <url>] [--rp-id <id>]
+  permis-verify checkpoint <note-file|-> --key <verifier-key|file>
+  permis-verify inclusion <proof.json|-> --checkpoint <note-file> --key <verifier-key|file> [--leaf <base64 leaf data>]
+  permis-verify consistency <proof.json|-> --old <note-file> --new <note-file> --key <verifier-key|file>
+  permis-verify event <event-id> --server <url> --key <verifier-key|file>
+
+  --json   print the result as JSON
+  A verifier key is '<name>+<key id>+<base64 key>' (GET /v1/log/key); pin it, do not fetch it each time.
+  With --server, the JWKS is fetched from <url>/.well-known/jwks.json and <url> is the expected issuer.
+Exit status: 0 valid, 1 refused, 2 usage or input error.`;
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): { positional: string[]; flags: Map<string, string | true> } {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--json' || a === '--help' || a === '-h') flags.set(a.replace(/^-+/, ''), true);
+    else if (a.startsWith('--')) {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      flags.set(a.slice(2), v);
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+function readInput(source: string): string {
+  try {
+    return readFileSync(source === '-' ? 0 : source, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${source === '-' ? 'standard input' : source}: ${(err as Error).message}`);
+  }
+}
+
+function flag(flags: Map<string, string | true>, name: string, required = true): string | undefined {
+  const v = flags.get(name);
+  if (typeof v === 'string') return v;
+  if (required) throw new UsageError(`--${name} is required`);
+  return undefined;
+}
+
+const isUrl = (s: string) => /^https?:\/\//.test(s);
+
+async function fetchText(url: string): Promise<string> {
+  const res = await fetch(url);
+  if (!res.ok) throw new UsageError(`${url} answered ${res.status}`);
+  return res.text();
+}
+
+/** A verifier key given literally or in a file. */
+function verifierKey(value: string): string {
+  return /^[^\s+]+\+[0-9a-f]{8}\+\S+$/.test(value.trim()) ? value.trim() : readInput(value).trim();
+}
+
+function json<T>(text: string, what: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new UsageError(`${what} is not JSON`);
+  }
+}
+
+async function checkpointFrom(file: string, key: string): Promise<VerifiedCheckpoint> {
+  return verifyCheckpoint(readInput(file), [key]);
+}
+
+async function run(argv: string[], out: (s: string) => void): Promise<number> {
+  const { positional, flags } = parseArgs(argv);
+  const [command, input] = positional;
+  if (flags.has('help') || !command) {
+    out(USAGE);
+    return flags.has('help') ? 0 : 2;
+  }
+  const asJson = flags.has('json');
+  const report = (ok: Record<string, unknown>, lines: string[]) => out(asJson ? JSON.stringify({ valid: true, ...ok }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) : lines.join('\n'));
+  if (!input) throw new UsageError(`${command}: what to verify is missing`);
+  switch (command) {
+    case 'receipt': {
+      const server = flag(flags, 'server', false)?.replace(/\/+$/, '');
+      const jwksSource = flag(flags, 'jwks', !server) ?? `${server}/.well-known/jwks.json`;
+      const jwks = json<JwkSet>(isUrl(jwksSource) ? await fetchText(jwksSource) : readInput(jwksSource), 'the JWKS');
+      const issuer = flag(flags, 'issuer', false) ?? server;
+      const origin = flag(flags, 'origin', false);
+      const rpId = flag(flags, 'rp-id', false);
+      const r = await verifyReceipt(readInput(input).trim(), jwks, { ...(issuer ? { issuer } : {}), ...(origin ? { origin } : {}), ...(rpId ? { rpId } : {}) });
+      const c = r.claims;
+      report({ kid: r.header.kid, claims: c, citizenSignature: r.citizenSignature ?? null, hash: r.hash }, [
+        `valid receipt ${c.jti} (key ${r.header.kid}${issuer ? `, issuer ${c.iss}` : ''})`,
+        `  consent ${c.consentId} revision ${c.revision}: ${c.event} → ${c.status}, valid until ${c.validUntil}`,
+        `  termsHash ${c.termsHash} recomputed from the terms (RFC 8785)`,
+        `  predecessorHash ${c.predecessorHash ?? 'none (first revision)'}`,
+        r.citizenSignature
+          ? `  signed by the citizen's passkey (${r.citizenSignature.alg}, credential ${r.citizenSignature.credentialId}) over SHA-256(nonce ‖ termsHash) at ${r.citizenSignature.origin}`
+          : '  no citizen passkey signature (not a passkey-confirmed approval)',
+      ]);
+      return 0;
+    }
+    case 'checkpoint': {
+      const cp = await checkpointFrom(input, verifierKey(flag(flags, 'key')!));
+      report({ origin: cp.origin, size: cp.size, root: Buffer.from(cp.root).toString('base64'), verifiedBy: cp.verifiedBy }, [
+        `valid checkpoint of ${cp.origin}: ${cp.size} leaves, root ${Buffer.from(cp.root).toString('base64')}`,
+        `  signed by ${cp.verifiedBy.join(', ')}`,
+      ]);
+      return 0;
+    }
+    case 'inclusion': {
+      const key = verifierKey(flag(flags, 'key')!);
+      const cp = await checkpointFrom(flag(flags, 'checkpoint')!, key);
+      const leaf = flag(flags, 'leaf', false);
+      const index = await verifyInclusionProof(json(readInput(input), 'the proof'), cp, leaf ? fromB64(leaf) : undefined);
+      report({ index, treeSize: cp.size }, [`valid inclusion proof: leaf ${index} is in ${cp.origin}'s tree of ${cp.size} leaves${leaf ? ' (leaf data checked)' : ''}`]);
+      return 0;
+    }
+    case 'consistency': {
+      const key = verifierKey(flag(flags, 'key')!);
+      const older = await checkpointFrom(flag(flags, 'old')!, key);
+      const newer = await checkpointFrom(flag(flags, 'new')!, key);
+      await verifyConsistencyProof(json(readInput(input), 'the proof'), older, newer);
+      report({ from: older.size, to: newer.size }, [`valid consistency proof: the tree of ${older.size} leaves is a prefix of the tree of ${newer.size}`]);
+      return 0;
+    }
+    case 'event': {
+      const client = createPublicClient({ baseUrl: flag(flags, 'server')! });
+      const cp = await client.verifiedCheckpoint(verifierKey(flag(flags, 'key')!));
+      const index = await client.verifyEventInLog(input, cp);
+      report({ eventId: input, index, treeSize: cp.size }, [`event ${input} is leaf ${index} of ${cp.origin}'s signed tree of ${cp.size} leaves (leaf data and proof checked)`]);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command ${command}`);
+  }
+}
+
+run(process.argv.slice(2), (s) => process.stdout.write(`${s}\n`)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof VerificationError) {
+      process.stderr.write(`INVALID (${err.reason}): ${err.message}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(err instanceof UsageError ? `${err.message}\n\n${USAGE}\n` : `error: ${(err as Error)?.message ?? String(err)}\n`);
+    process.exit(2);
+  },
+);

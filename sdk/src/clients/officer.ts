@@ -1,0 +1,46 @@
+/**
+ * The client for privacy officers (a session holding the `officer` role): search and count the
+ * access log's events, and export them as a stream (CSV or NDJSON).
+ */
+import { SessionAuth } from '../auth/session.js';
+import { createApi, expectShape, type RawClient, unwrap } from '../core/api.js';
+import type { OperationMap } from '../core/operations.js';
+import { Paginated } from '../core/paginate.js';
+import { dispositionFilename, StreamedExport } from '../core/stream.js';
+import type { CallOptions, QueryOf } from '../core/types.js';
+import type { SessionClientOptions } from './session-options.js';
+
+/** The operations the officer client wraps (checked against the OpenAPI document). */
+export const officerOperations = {
+  searchEvents: 'GET /v1/officer/events',
+  eventStats: 'GET /v1/officer/stats',
+  exportEvents: 'GET /v1/officer/events/export',
+} as const satisfies OperationMap;
+
+/** Creates a client for an officer's session. */
+export function createOfficerClient(opts: SessionClientOptions) {
+  const { raw } = createApi(opts, new SessionAuth(opts.sessionToken));
+  return {
+    /** The raw typed client (openapi-fetch) with this session. */
+    raw: raw as RawClient,
+    /** `GET /v1/officer/events`: the access log's events matching the filters. Every search is itself logged. */
+    searchEvents: (query: QueryOf<'/v1/officer/events', 'get'> = {}, o?: CallOptions) =>
+      new Paginated((cursor) => unwrap(raw.GET('/v1/officer/events', { params: { query: { ...query, cursor } }, signal: o?.signal }))),
+    /** `GET /v1/officer/stats`: counts of the matching events. */
+    eventStats: (query: QueryOf<'/v1/officer/stats', 'get'> = {}, o?: CallOptions) => unwrap(raw.GET('/v1/officer/stats', { params: { query }, signal: o?.signal })),
+    /**
+     * `GET /v1/officer/events/export`: every matching event as a stream, read as it arrives
+     * (`for await (const line of exp)`, `exp.records()` for NDJSON, or `exp.body`).
+     */
+    async exportEvents(query: QueryOf<'/v1/officer/events/export', 'get'>, o?: CallOptions): Promise<StreamedExport> {
+      const result = raw.GET('/v1/officer/events/export', { params: { query }, parseAs: 'stream', signal: o?.signal });
+      const body = await unwrap(result);
+      const { response } = await result;
+      expectShape(body instanceof ReadableStream, 'a streamed export');
+      return new StreamedExport(body as ReadableStream<Uint8Array>, response.headers.get('content-type') ?? '', dispositionFilename(response.headers.get('content-disposition')));
+    },
+  };
+}
+
+/** A client for an officer (see `createOfficerClient`). */
+export type OfficerClient = ReturnType<typeof createOfficerClient>;
