@@ -3,15 +3,13 @@
  * (`../shared/vectors/rfc6962/`, see shared/reference/README.md): every happy path verifies
  * and every `wantErr` case is refused with a MerkleProofError.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MerkleProofError, verifyConsistency, verifyInclusion } from '../src/crypto/merkle/index.js';
+import { rfc6962VectorsDir } from './support/vectors.js';
 
-const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
-const besideRepo = resolve(repoRoot, '..', 'shared', 'vectors', 'rfc6962');
-const VECTORS = existsSync(besideRepo) ? besideRepo : process.env.PERMIS_VECTORS_DIR;
+const VECTORS = rfc6962VectorsDir();
 
 function jsonFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -43,7 +41,6 @@ interface ConsistencyVector {
 }
 
 function load<T>(kind: 'inclusion' | 'consistency'): [string, T][] {
-  if (!VECTORS) throw new Error(`RFC 6962 vectors not found at ${besideRepo}; set PERMIS_VECTORS_DIR`);
   return jsonFiles(join(VECTORS, kind))
     .sort()
     .map((f) => [relative(VECTORS, f), JSON.parse(readFileSync(f, 'utf8')) as T]);

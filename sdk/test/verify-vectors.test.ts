@@ -3,15 +3,13 @@
  * (`../shared/vectors/rfc6962/`): happy paths verify, every `wantErr` case is refused with a
  * MerkleProofError; plus BigInt indices beyond 2^53.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { leafHash, MerkleProofError, nodeHash, verifyConsistency, verifyInclusion } from '../src/verify/index.js';
+import { rfc6962VectorsDir } from '../../test/support/vectors.js';
 
-const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-const besideRepo = resolve(repoRoot, '..', 'shared', 'vectors', 'rfc6962');
-const VECTORS = existsSync(besideRepo) ? besideRepo : process.env.PERMIS_VECTORS_DIR;
+const VECTORS = rfc6962VectorsDir();
 
 const jsonFiles = (dir: string): string[] =>
   readdirSync(dir).flatMap((name) => {
@@ -22,7 +20,6 @@ const b = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 const proofOf = (p: string[] | null) => (p ?? []).map(b);
 
 function load<T>(kind: string): [string, T][] {
-  if (!VECTORS) throw new Error(`RFC 6962 vectors not found at ${besideRepo}; set PERMIS_VECTORS_DIR`);
   return jsonFiles(join(VECTORS, kind))
     .sort()
     .map((f) => [relative(VECTORS, f), JSON.parse(readFileSync(f, 'utf8')) as T]);
