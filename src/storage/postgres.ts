@@ -6,21 +6,28 @@ export interface PostgresOptions {
   url: string;
   /** Pool size; default 10. */
   max?: number;
+  /**
+   * Use named prepared statements (default true). Turn off behind a transaction-mode pooler
+   * that does not keep them (e.g. PgBouncer before 1.21).
+   */
+  prepare?: boolean;
 }
 
 /** Connects to a PostgreSQL server through postgres.js. Nothing is sent until the first query. */
 export function openPostgres(opts: PostgresOptions): Db {
+  const prepare = opts.prepare ?? true;
   const sql = postgres(opts.url, {
     max: opts.max ?? 10,
     onnotice: () => {},
     types: { bigint: postgres.BigInt },
     connect_timeout: 10,
-    // Hyperdrive and PgBouncer-style poolers do not keep named prepared statements.
-    prepare: true,
+    prepare,
   });
   const run = async <T>(q: postgres.Sql | postgres.TransactionSql, text: string, params?: readonly unknown[]) => {
     try {
-      return (await q.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[])) as unknown as T[];
+      // unsafe() does not prepare unless asked: a named prepared statement per SQL text saves a
+      // round trip and a re-plan on every call (the check path's main cost).
+      return (await q.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[], { prepare })) as unknown as T[];
     } catch (err) {
       throw wrapDbError(err);
     }
