@@ -7,6 +7,7 @@
  * hashes (`pseudonyms`), so the leaf, and with it the tree, stays exactly the same.
  */
 import { b64url, concat, sha256, utf8 } from '../domain/encoding.js';
+import type { SyncSha256 } from './merkle/hash.js';
 import { canonicalJson } from './terms-hash.js';
 
 /** Version of the leaf format, the `v` member of every leaf. */
@@ -61,6 +62,82 @@ export class LeafError extends Error {
   }
 }
 
+/** A personal value waiting for its pseudonym: the hash input and where the result goes. */
+interface PendingPseudonym {
+  pointer: string;
+  /** salt ‖ UTF-8 value. */
+  message: Uint8Array;
+  set(pseudonym: string): void;
+}
+
+/** A leaf laid out with its pseudonyms still to hash. */
+interface LeafPlan {
+  leaf: Record<string, unknown>;
+  pseudonyms: Record<string, string>;
+  pending: PendingPseudonym[];
+}
+
+/** Lays out the leaf of `event` (everything but hashing); see {@link buildLeaf}. */
+function planLeaf(event: LeafEvent): LeafPlan {
+  const pseudonyms: Record<string, string> = {};
+  const pending: PendingPseudonym[] = [];
+  const salt = event.salt;
+  if (salt && salt.length !== SALT_BYTES) throw new LeafError(`event ${event.id} has a salt of ${salt.length} bytes`);
+  // The value to place now; a fresh pseudonym is placed later through `set`.
+  const hide = (pointer: string, value: unknown, set: (pseudonym: string) => void): string | null => {
+    if (salt) {
+      if (value === null || value === undefined) return null;
+      const message = typeof value === 'string' ? value : canonicalJson(value);
+      pending.push({ pointer, message: concat(salt, utf8(message)), set });
+      return null;
+    }
+    const kept = event.pseudonyms?.[pointer];
+    if (kept !== undefined) return (pseudonyms[pointer] = kept);
+    if (value === null || value === undefined) return null;
+    throw new LeafError(`event ${event.id} has a personal value at ${pointer} but neither a salt nor its pseudonym`);
+  };
+  const walk = (value: unknown, pointer: string): unknown => {
+    if (Array.isArray(value)) return value.map((v, i) => walk(v, `${pointer}/${i}`));
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        const p = `${pointer}/${token(k)}`;
+        out[k] = PERSONAL_DATA_KEYS.has(k) ? hide(p, v, (h) => (out[k] = h)) : walk(v, p);
+      }
+      return out;
+    }
+    return value;
+  };
+  const leaf: Record<string, unknown> = {
+    v: LEAF_FORMAT_VERSION,
+    id: event.id,
+    type: event.type,
+    actorType: event.actorType,
+    actorId: event.actorId,
+    citizenId: null,
+    serviceId: event.serviceId,
+    consentId: event.consentId,
+    requestId: event.requestId,
+    data: null,
+    createdAt: event.createdAt,
+  };
+  // Actor ids of citizens are their internal ids: personal. Staff and services are not hidden.
+  if (event.actorType === 'citizen') leaf.actorId = hide('/actorId', event.actorId, (h) => (leaf.actorId = h));
+  leaf.citizenId = hide('/citizenId', event.citizenId, (h) => (leaf.citizenId = h));
+  leaf.data = walk(event.data ?? {}, '/data');
+  return { leaf, pseudonyms, pending };
+}
+
+/** Places the pseudonyms (digests in `plan.pending` order) and encodes the leaf. */
+function finishLeaf(plan: LeafPlan, digests: readonly Uint8Array[]): { data: Uint8Array; pseudonyms: Record<string, string> } {
+  plan.pending.forEach((p, i) => {
+    const value = PSEUDONYM_PREFIX + b64url(digests[i]!);
+    p.set(value);
+    plan.pseudonyms[p.pointer] = value;
+  });
+  return { data: utf8(canonicalJson(plan.leaf)), pseudonyms: plan.pseudonyms };
+}
+
 /**
  * Builds the leaf data of `event`: returns the canonical JSON bytes and the pseudonyms it
  * committed to (by JSON pointer). With a salt, every personal value is hashed afresh (so an
@@ -68,45 +145,17 @@ export class LeafError extends Error {
  * the personal values, which must then be null. Throws LeafError when neither is possible.
  */
 export async function buildLeaf(event: LeafEvent): Promise<{ data: Uint8Array; pseudonyms: Record<string, string> }> {
-  const pseudonyms: Record<string, string> = {};
-  if (event.salt && event.salt.length !== SALT_BYTES) throw new LeafError(`event ${event.id} has a salt of ${event.salt.length} bytes`);
-  const hide = async (pointer: string, value: unknown): Promise<string | null> => {
-    if (event.salt) {
-      if (value === null || value === undefined) return null;
-      return (pseudonyms[pointer] = await pseudonym(event.salt, value));
-    }
-    const kept = event.pseudonyms?.[pointer];
-    if (kept !== undefined) return (pseudonyms[pointer] = kept);
-    if (value === null || value === undefined) return null;
-    throw new LeafError(`event ${event.id} has a personal value at ${pointer} but neither a salt nor its pseudonym`);
-  };
-  const walk = async (value: unknown, pointer: string): Promise<unknown> => {
-    if (Array.isArray(value)) return Promise.all(value.map((v, i) => walk(v, `${pointer}/${i}`)));
-    if (value !== null && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) {
-        const p = `${pointer}/${token(k)}`;
-        out[k] = PERSONAL_DATA_KEYS.has(k) ? await hide(p, v) : await walk(v, p);
-      }
-      return out;
-    }
-    return value;
-  };
-  const leaf = {
-    v: LEAF_FORMAT_VERSION,
-    id: event.id,
-    type: event.type,
-    actorType: event.actorType,
-    // Actor ids of citizens are their internal ids: personal. Staff and services are not hidden.
-    actorId: event.actorType === 'citizen' ? await hide('/actorId', event.actorId) : event.actorId,
-    citizenId: await hide('/citizenId', event.citizenId),
-    serviceId: event.serviceId,
-    consentId: event.consentId,
-    requestId: event.requestId,
-    data: await walk(event.data ?? {}, '/data'),
-    createdAt: event.createdAt,
-  };
-  return { data: utf8(canonicalJson(leaf)), pseudonyms };
+  const plan = planLeaf(event);
+  return finishLeaf(plan, await Promise.all(plan.pending.map((p) => sha256(p.message))));
+}
+
+/**
+ * {@link buildLeaf} with a synchronous SHA-256 (injected by a runtime entry): the same bytes
+ * and pseudonyms, without a promise per hash.
+ */
+export function buildLeafSync(event: LeafEvent, sha: SyncSha256): { data: Uint8Array; pseudonyms: Record<string, string> } {
+  const plan = planLeaf(event);
+  return finishLeaf(plan, plan.pending.map((p) => sha(p.message)));
 }
 
 /**

@@ -38,6 +38,13 @@ const bytes = (v: unknown): Uint8Array => {
   if (v instanceof Uint8Array) return new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
   throw new TypeError('expected bytea');
 };
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Lowercase hex, by table: the integrator encodes millions of hashes. */
+const hex = (b: Uint8Array): string => {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += HEX[b[i]!];
+  return s;
+};
 const big = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt(v as string | number));
 
 /** A NodeReader over `log_nodes`: one query per batch of node ids. */
@@ -62,14 +69,19 @@ export function nodeReader(sql: Sql): NodeReader {
 /** Stores newly completed subtrees; a node stored twice is an error (primary key). */
 export async function insertNodes(sql: Sql, nodes: readonly HashedNode[]): Promise<void> {
   const CHUNK = 10_000;
+  // Every chunk is queued on the connection at once (no await in between), then all are awaited.
+  const sent: Promise<unknown>[] = [];
   for (let i = 0; i < nodes.length; i += CHUNK) {
     const part = nodes.slice(i, i + CHUNK);
-    await sql.query(
+    const q = sql.query(
       `insert into log_nodes (level, idx, hash)
        select level, idx, decode(hash, 'hex') from unnest($1::int[], $2::bigint[], $3::text[]) as t(level, idx, hash)`,
-      [part.map((n) => n.level), part.map((n) => n.index.toString()), part.map((n) => toHex(n.hash))],
+      [part.map((n) => n.level), part.map((n) => n.index.toString()), part.map((n) => hex(n.hash))],
     );
+    q.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
+    sent.push(q);
   }
+  await Promise.all(sent);
 }
 
 interface CheckpointDbRow {
@@ -157,7 +169,7 @@ export async function assignLeaves(sql: Sql, items: readonly LeafAssignment[]): 
      from unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[]) as v(id, leaf_index, salt, pseudonyms)
      where e.id = v.id and e.leaf_index is null
      returning e.id`,
-    [items.map((i) => i.id), items.map((i) => i.leafIndex.toString()), items.map((i) => toHex(i.salt)), items.map((i) => JSON.stringify(i.pseudonyms))],
+    [items.map((i) => i.id), items.map((i) => i.leafIndex.toString()), items.map((i) => hex(i.salt)), items.map((i) => JSON.stringify(i.pseudonyms))],
   );
   return rows.length;
 }

@@ -2,9 +2,10 @@
  * Appending leaves to an RFC 9162 tree known only by its frontier (the complete subtrees of
  * its binary decomposition): the integrator uses it to compute the nodes to store, the
  * verifier to recompute a root over a stream of leaves in O(log n) memory. Hashes of one
- * level are computed concurrently.
+ * level are computed concurrently (WebCrypto), or in a plain loop with an injected
+ * synchronous SHA-256.
  */
-import { bitLength, leafHash, nodeHash } from './hash.js';
+import { bitLength, leafHash, nodeHash, nodeHashSync, type SyncSha256 } from './hash.js';
 import { foldSubtrees, frontierNodes, type NodeId, type NodeReader } from './prove.js';
 
 /** A complete subtree and its hash. */
@@ -25,8 +26,13 @@ export const EMPTY_TREE: TreeFrontier = Object.freeze({ size: 0n, frontier: [] }
  * Appends `leaves` (leaf hashes) to `tree`. Returns the grown tree and every complete subtree
  * that the new leaves completed, the new leaves themselves included (level 0) — exactly the
  * nodes a store must add. Throws RangeError if `tree.frontier` does not match `tree.size`.
+ * With `sha256` (a synchronous SHA-256) it awaits nothing per node, only once per level.
  */
-export async function extendTree(tree: TreeFrontier, leaves: readonly Uint8Array[]): Promise<{ tree: TreeFrontier; nodes: HashedNode[] }> {
+export async function extendTree(
+  tree: TreeFrontier,
+  leaves: readonly Uint8Array[],
+  sha256?: SyncSha256,
+): Promise<{ tree: TreeFrontier; nodes: HashedNode[] }> {
   const s = tree.size;
   const expected = frontierNodes(s);
   if (expected.length !== tree.frontier.length || expected.some((id, i) => id.level !== tree.frontier[i]!.level || id.index !== tree.frontier[i]!.index)) {
@@ -38,7 +44,7 @@ export async function extendTree(tree: TreeFrontier, leaves: readonly Uint8Array
   // New nodes of the current level, contiguous from index `first`.
   let first = s;
   let level: HashedNode[] = leaves.map((hash, i) => ({ level: 0, index: s + BigInt(i), hash }));
-  nodes.push(...level);
+  for (const n of level) nodes.push(n);
   const newByLevel = new Map<number, { first: bigint; nodes: HashedNode[] }>([[0, { first, nodes: level }]]);
   const top = bitLength(e);
   for (let l = 0; l < top; l++) {
@@ -52,16 +58,22 @@ export async function extendTree(tree: TreeFrontier, leaves: readonly Uint8Array
     const shift = BigInt(l + 1);
     const from = s >> shift;
     const to = e >> shift; // exclusive
-    const parents: Promise<HashedNode>[] = [];
-    for (let i = from; i < to; i++) {
-      const index = i;
-      const left = child(2n * index);
-      const right = child(2n * index + 1n);
-      parents.push(nodeHash(left, right).then((hash) => ({ level: l + 1, index, hash })));
+    if (sha256) {
+      const parents: HashedNode[] = [];
+      for (let i = from; i < to; i++) parents.push({ level: l + 1, index: i, hash: nodeHashSync(sha256, child(2n * i), child(2n * i + 1n)) });
+      level = parents;
+    } else {
+      const parents: Promise<HashedNode>[] = [];
+      for (let i = from; i < to; i++) {
+        const index = i;
+        const left = child(2n * index);
+        const right = child(2n * index + 1n);
+        parents.push(nodeHash(left, right).then((hash) => ({ level: l + 1, index, hash })));
+      }
+      level = await Promise.all(parents);
     }
-    level = await Promise.all(parents);
     first = from;
-    nodes.push(...level);
+    for (const n of level) nodes.push(n);
     newByLevel.set(l + 1, { first, nodes: level });
   }
   const frontier = frontierNodes(e).map((id) => {

@@ -23,3 +23,27 @@ export function bitLength(n: bigint): number {
   }
   return bits;
 }
+
+/**
+ * A synchronous SHA-256 (FIPS 180-4), such as `node:crypto`'s, that a runtime entry may inject
+ * where many hashes are computed in a row (the integrator): the same digests as WebCrypto's
+ * `crypto.subtle.digest('SHA-256', …)`, without a promise per hash. The core never imports one.
+ */
+export type SyncSha256 = (data: Uint8Array) => Uint8Array;
+
+/** RFC 9162 §2.1.1 leaf hash, SHA-256(0x00 ‖ data), with a synchronous SHA-256. */
+export function leafHashSync(sha256: SyncSha256, data: Uint8Array): Uint8Array {
+  const buf = new Uint8Array(1 + data.length);
+  buf[0] = 0x00;
+  buf.set(data, 1);
+  return sha256(buf);
+}
+
+/** RFC 9162 §2.1.1 node hash, SHA-256(0x01 ‖ left ‖ right), with a synchronous SHA-256. */
+export function nodeHashSync(sha256: SyncSha256, left: Uint8Array, right: Uint8Array): Uint8Array {
+  const buf = new Uint8Array(1 + left.length + right.length);
+  buf[0] = 0x01;
+  buf.set(left, 1);
+  buf.set(right, 1 + left.length);
+  return sha256(buf);
+}

@@ -1,5 +1,15 @@
 /** RFC 6962 / RFC 9162 Merkle trees: hashing, proofs from stored nodes, and (from the SDK) verification. */
-export { bytesEqual, emptyRoot, HASH_SIZE, largestPowerOfTwoBelow, leafHash, nodeHash } from './hash.js';
+export {
+  bytesEqual,
+  emptyRoot,
+  HASH_SIZE,
+  largestPowerOfTwoBelow,
+  leafHash,
+  leafHashSync,
+  nodeHash,
+  nodeHashSync,
+  type SyncSha256,
+} from './hash.js';
 export { EMPTY_TREE, extendTree, type HashedNode, memoryNodeReader, rootFromLeaves, type TreeFrontier, treeRoot } from './extend-tree.js';
 export { consistencyProof, foldSubtrees, frontierNodes, inclusionProof, type NodeId, type NodeReader, rangeNodes, rootAt } from './prove.js';
 // Verification is the SDK's (one implementation for the server, the CLI and every client).

@@ -1,0 +1,212 @@
+/**
+ * The log benchmark (issue 4 item 8, DESIGN §6): on the PostgreSQL server, in its own database
+ * `permis_bench_log_<random>` (dropped at the end), seeds ≥ 10M pending `consent.checked`
+ * events, integrates them all with the real integrator (`runIntegrator`, with the Node entry's
+ * synchronous SHA-256, as `npm start` runs it) measuring leaves/s, then measures inclusion- and
+ * consistency-proof latency (p50/p99/p99.9) through the HTTP routes in-process
+ * (`app.request`), checking a sample of the proofs with the SDK's verifiers. Prints a table
+ * with PASS/MISS against the targets (never asserted) and writes bench-results/log.json.
+ *
+ * Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
+ * BENCH_LOG_LEAVES (10000000), BENCH_LOG_BATCH (events per integrator batch, 10000),
+ * BENCH_LOG_PROOFS (proofs of each kind, 2000).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fromB64, leafHash, verifyConsistency, verifyInclusion } from '@permis/sdk/verify';
+import { openKeyRing } from '../src/crypto/key-ring.js';
+import { systemClock, systemRandom } from '../src/domain/runtime.js';
+import { nodeSha256 } from '../src/entry/node-sha256.js';
+import { createApp } from '../src/http/app.js';
+import type { AppDeps } from '../src/http/deps.js';
+import { runIntegrator } from '../src/jobs/integrator.js';
+import { createLogBenchDatabase } from './log-database.js';
+import { formatLogReport, LOG_TARGETS, type LogBenchReport, type ProofLatency } from './log-report.js';
+import { seedLogEvents } from './log-seed.js';
+import { progressBar } from './progress.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
+
+const int = (name: string, def: number, min: number, max: number): number => {
+  const raw = process.env[name];
+  const v = raw === undefined || raw === '' ? def : Number(raw);
+  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be an integer in ${min}…${max}`);
+  return v;
+};
+
+/** Runs the log benchmark once; resolves with its report (also printed and written). */
+export async function runLogBench(): Promise<LogBenchReport> {
+  const cfg = {
+    serverUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    leaves: int('BENCH_LOG_LEAVES', 10_000_000, 1000, 100_000_000),
+    batch: int('BENCH_LOG_BATCH', 10_000, 100, 100_000),
+    proofs: int('BENCH_LOG_PROOFS', 2000, 10, 100_000),
+  };
+  const startedAt = new Date().toISOString();
+  const loadavgBefore = loadavg();
+  log(`creating a log benchmark database on ${new URL(cfg.serverUrl).host}…`);
+  const bench = await createLogBenchDatabase(cfg.serverUrl);
+  log(`database ${bench.name} created and migrated`);
+  const onSignal = () => void bench.drop().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const seedSeconds = await seedLogEvents(bench.db, cfg.leaves);
+    log(`seeded ${cfg.leaves.toLocaleString('en-US')} events in ${seedSeconds.toFixed(1)} s`);
+
+    const keys = await openKeyRing(bench.db, { kek: systemRandom.bytes(32), clock: systemClock, random: systemRandom });
+    const deps: AppDeps = {
+      db: bench.db,
+      keys,
+      clock: systemClock,
+      random: systemRandom,
+      config: {
+        publicUrl: 'http://localhost:8787',
+        rpId: 'localhost',
+        rpName: 'Permís (log benchmark)',
+        sessionTtlSeconds: 3600,
+        challengeTtlSeconds: 300,
+        bodyLimitBytes: 256 * 1024,
+        jurisdiction: 'ES',
+        pairwiseSecret: systemRandom.bytes(32),
+      },
+    };
+
+    // Integration: the real integrator, a few batches per call so progress can be shown.
+    const bar = progressBar('integrating', cfg.leaves, 'leaves');
+    const t0 = performance.now();
+    let size = 0n;
+    let halfAt = NaN;
+    for (;;) {
+      const next = await runIntegrator(deps, { batch: cfg.batch, maxBatches: 5, sha256: nodeSha256 });
+      bar.tick(Number(next - size));
+      if (Number.isNaN(halfAt) && Number(next) >= cfg.leaves / 2) halfAt = (performance.now() - t0) / 1000;
+      if (next === size) break;
+      size = next;
+    }
+    const integrationSeconds = (performance.now() - t0) / 1000;
+    bar.done();
+    const leaves = Number(size);
+    log(`integrated ${leaves.toLocaleString('en-US')} leaves in ${integrationSeconds.toFixed(1)} s (${Math.round(leaves / integrationSeconds).toLocaleString('en-US')}/s)`);
+
+    const [counts] = await bench.db.query<{ nodes: bigint; checkpoints: bigint; pending: bigint }>(
+      `select (select count(*) from log_nodes) as nodes, (select count(*) from log_checkpoints) as checkpoints,
+              (select count(*) from audit_events where leaf_index is null) as pending`,
+    );
+    if (Number(counts!.pending) !== 0) throw new Error(`${counts!.pending} events still pending after integration`);
+    const checkpoints = await bench.db.query<{ tree_size: bigint; root: Uint8Array }>('select tree_size, root from log_checkpoints where tree_size > 0 order by tree_size');
+    const roots = new Map(checkpoints.map((c) => [BigInt(c.tree_size), new Uint8Array(c.root)]));
+    const sizes = [...roots.keys()];
+    const latestRoot = roots.get(size)!;
+
+    const app = createApp(deps);
+    const get = async (path: string): Promise<unknown> => {
+      const res = await app.request(path);
+      if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${await res.text()}`);
+      return res.json();
+    };
+    const randomBelow = (n: bigint) => BigInt(Math.floor(Math.random() * Number(n)));
+    const VERIFY_EVERY = 10;
+
+    // Inclusion proofs of random leaves in the whole tree (as a citizen's access log asks).
+    type InclusionBody = { index: string; treeSize: string; leafHash: string; proof: string[] };
+    const inclusion = await measure('inclusion proofs', cfg.proofs, async (k, timed) => {
+      const index = randomBelow(size);
+      const body = (await timed(() => get(`/v1/log/proof/inclusion?index=${index}&treeSize=${size}`))) as InclusionBody;
+      if (k % VERIFY_EVERY === 0) {
+        // The leaf hash must be the hash of the leaf data a monitor reads, and the path must lead to the signed root.
+        const leavesBody = (await get(`/v1/log/leaves?start=${index}&end=${index + 1n}`)) as { leaves: { data: string }[] };
+        const hash = await leafHash(fromB64(leavesBody.leaves[0]!.data));
+        if (Buffer.compare(hash, fromB64(body.leafHash)) !== 0) throw new Error(`leaf ${index}: the served leaf hash is not the hash of the leaf data`);
+        await verifyInclusion(hash, index, size, body.proof.map(fromB64), latestRoot);
+        return { hashes: body.proof.length, verified: true };
+      }
+      return { hashes: body.proof.length, verified: false };
+    });
+
+    // Consistency proofs from a random signed checkpoint to the latest (as a monitor asks).
+    type ConsistencyBody = { proof: string[] };
+    const consistency = await measure('consistency proofs', cfg.proofs, async (k, timed) => {
+      const from = sizes[Math.floor(Math.random() * (sizes.length - 1))] ?? size;
+      const body = (await timed(() => get(`/v1/log/proof/consistency?from=${from}&to=${size}`))) as ConsistencyBody;
+      if (k % VERIFY_EVERY === 0) {
+        await verifyConsistency(from, size, body.proof.map(fromB64), roots.get(from)!, latestRoot);
+        return { hashes: body.proof.length, verified: true };
+      }
+      return { hashes: body.proof.length, verified: false };
+    });
+
+    const [pg] = await bench.db.query<{ v: string }>("select 'PostgreSQL ' || current_setting('server_version') as v");
+    const half = cfg.leaves / 2;
+    const leavesPerSec = leaves / integrationSeconds;
+    const report: LogBenchReport = {
+      startedAt,
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', node: process.versions.node, postgres: pg!.v, loadavgBefore, loadavgAfter: loadavg() },
+      config: { leaves: cfg.leaves, batch: cfg.batch, proofs: cfg.proofs, path: 'the HTTP routes in-process (app.request), after a warm-up of 100 proofs' },
+      seed: { events: cfg.leaves, seconds: seedSeconds, note: 'consent.checked events inserted directly (insert … select generate_series), all product indexes in place' },
+      integration: {
+        leaves,
+        seconds: integrationSeconds,
+        leavesPerSec,
+        batches: Math.ceil(leaves / cfg.batch),
+        firstHalfLeavesPerSec: half / halfAt,
+        secondHalfLeavesPerSec: (leaves - half) / (integrationSeconds - halfAt),
+      },
+      tree: { size: leaves, nodes: Number(counts!.nodes), checkpoints: Number(counts!.checkpoints) },
+      inclusion,
+      consistency,
+      targets: {
+        leavesPerSec: { target: LOG_TARGETS.leavesPerSec, value: leavesPerSec, pass: leavesPerSec >= LOG_TARGETS.leavesPerSec },
+        inclusionP99Ms: { target: LOG_TARGETS.proofP99Ms, value: inclusion.p99, pass: inclusion.p99 < LOG_TARGETS.proofP99Ms },
+        consistencyP99Ms: { target: LOG_TARGETS.proofP99Ms, value: consistency.p99, pass: consistency.p99 < LOG_TARGETS.proofP99Ms },
+      },
+    };
+    const dir = join(ROOT, 'bench-results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'log.json'), `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`\n${formatLogReport(report)}\n\n(written to bench-results/log.json)\n`);
+    return report;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await bench.drop();
+    log(`database ${bench.name} dropped`);
+  }
+}
+
+type Timed = <T>(f: () => Promise<T>) => Promise<T>;
+
+/** Runs `count` proofs one at a time after 100 unmeasured ones; only the `timed` part is measured. */
+async function measure(label: string, count: number, one: (k: number, timed: Timed) => Promise<{ hashes: number; verified: boolean }>): Promise<ProofLatency> {
+  const untimed: Timed = (f) => f();
+  for (let k = 1; k <= 100; k++) await one(k, untimed);
+  const bar = progressBar(label, count, 'proofs');
+  const lat: number[] = [];
+  let hashes = 0;
+  let verified = 0;
+  const timed: Timed = async (f) => {
+    const t = performance.now();
+    try {
+      return await f();
+    } finally {
+      lat.push(performance.now() - t);
+    }
+  };
+  for (let k = 0; k < count; k++) {
+    const r = await one(k, timed);
+    hashes += r.hashes;
+    if (r.verified) verified++;
+    bar.tick(1);
+  }
+  bar.done();
+  lat.sort((a, b) => a - b);
+  const q = (p: number) => lat[Math.min(lat.length - 1, Math.ceil(p * lat.length) - 1)]!;
+  return { count, p50: q(0.5), p99: q(0.99), p999: q(0.999), max: lat[lat.length - 1]!, verified, meanHashes: hashes / count };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await runLogBench();
+}
