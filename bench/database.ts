@@ -20,9 +20,15 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates and migrates `permis_bench_<random>` on the server at `serverUrl`. */
-export async function createBenchDatabase(serverUrl: string): Promise<BenchDatabase> {
-  const name = `permis_bench_${randomBytes(6).toString('hex')}`;
+/**
+ * Creates and migrates `<prefix><random>` (default `permis_bench_`) on the server at
+ * `serverUrl`, with a pool of `poolMax` connections (default 2) for the benchmark's own use.
+ */
+export async function createBenchDatabase(
+  serverUrl: string,
+  opts: { prefix?: string; poolMax?: number } = {},
+): Promise<BenchDatabase> {
+  const name = `${opts.prefix ?? 'permis_bench_'}${randomBytes(6).toString('hex')}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`create database ${name}`);
@@ -31,7 +37,7 @@ export async function createBenchDatabase(serverUrl: string): Promise<BenchDatab
   }
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const db = openPostgres({ url: url.toString(), max: 2 });
+  const db = openPostgres({ url: url.toString(), max: opts.poolMax ?? 2 });
   // Memoised: a second caller (the signal handler and the normal path) waits for the same drop.
   let dropping: Promise<void> | undefined;
   const drop = () =>

@@ -22,7 +22,7 @@ import { nodeSha256 } from '../src/entry/node-sha256.js';
 import { createApp } from '../src/http/app.js';
 import type { AppDeps } from '../src/http/deps.js';
 import { runIntegrator } from '../src/jobs/integrator.js';
-import { createLogBenchDatabase } from './log-database.js';
+import { createBenchDatabase } from './database.js';
 import { formatLogReport, LOG_TARGETS, type LogBenchReport, type ProofLatency } from './log-report.js';
 import { seedLogEvents } from './log-seed.js';
 import { progressBar } from './progress.js';
@@ -48,7 +48,8 @@ export async function runLogBench(): Promise<LogBenchReport> {
   const startedAt = new Date().toISOString();
   const loadavgBefore = loadavg();
   log(`creating a log benchmark database on ${new URL(cfg.serverUrl).host}…`);
-  const bench = await createLogBenchDatabase(cfg.serverUrl);
+  // The log benchmark's own database: seeding, the integrator and the proofs share its pool.
+  const bench = await createBenchDatabase(cfg.serverUrl, { prefix: 'permis_bench_log_', poolMax: 4 });
   log(`database ${bench.name} created and migrated`);
   const onSignal = () => void bench.drop().finally(() => process.exit(130));
   process.once('SIGINT', onSignal);

@@ -10,6 +10,7 @@ import { CLI_ACTOR } from '../../storage/admin-audit.js';
 import type { Db } from '../../storage/db.js';
 import { createInvitation } from '../../storage/invitations-repo.js';
 import { listRoleHolders, type RoleHolder } from '../../storage/roles-repo.js';
+import { FAILED, OK, showHelp, UsageError, usageFailure } from './common.js';
 
 /** What the admin command needs; `out` prints a line, `err` (default `out`) an error line. */
 export interface AdminCommandContext {
@@ -33,11 +34,6 @@ Commands:
 
 To take the role: sign in (passkey), then POST /v1/auth/enrol with {"code": "<the code>"}.`;
 
-const OK = 0;
-const FAILED = 1;
-const USAGE = 2;
-
-class UsageError extends Error {}
 
 /** Parses `--flag value`, `--flag=value` and boolean flags; positionals are refused. */
 function parseFlags(args: readonly string[], valued: readonly string[], booleans: readonly string[]): Map<string, string | true> {
@@ -116,17 +112,13 @@ export async function runAdminCommand(args: string[], ctx: AdminCommandContext):
       case 'help':
       case '--help':
       case '-h':
-        (command === undefined ? err : ctx.out)(ADMIN_USAGE);
-        return command === undefined ? USAGE : OK;
+        return showHelp(command, ADMIN_USAGE, ctx.out, err);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
-      err(`error: ${e.message}`);
-      err(ADMIN_USAGE);
-      return USAGE;
-    }
+    const usage = usageFailure(e, ADMIN_USAGE, err);
+    if (usage !== undefined) return usage;
     err(`error: ${e instanceof PermisError || e instanceof Error ? e.message : String(e)}`);
     return FAILED;
   }

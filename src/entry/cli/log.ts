@@ -11,6 +11,7 @@ import { parseCheckpoint, type Checkpoint } from '../../crypto/checkpoint.js';
 import { bytesEqual, EMPTY_TREE, extendTree, leafHash, treeRoot, type TreeFrontier, verifyConsistency } from '../../crypto/merkle/index.js';
 import { NoteError, parseVerifierKey, verifyNote } from '../../crypto/signed-note.js';
 import { b64, fromB64 } from '../../domain/encoding.js';
+import { FAILED, OK, showHelp, UsageError, usageFailure } from './common.js';
 
 /** What the log command needs; tests pass an `app.request`-backed fetch and in-memory files. */
 export interface LogCommandContext {
@@ -42,11 +43,6 @@ leaf, and consistency with the checkpoint saved in the state file by the previou
 
 Exit codes: 0 verified, 1 verification failed or the server could not be read, 2 usage error.`;
 
-const OK = 0;
-const FAILED = 1;
-const USAGE = 2;
-
-class UsageError extends Error {}
 /** A verification finding: the log is not what it claims. */
 class Mismatch extends Error {}
 
@@ -247,17 +243,13 @@ export async function runLogCommand(args: string[], ctx: LogCommandContext): Pro
       case 'help':
       case '--help':
       case '-h':
-        (command === undefined ? err : ctx.out)(LOG_USAGE);
-        return command === undefined ? USAGE : OK;
+        return showHelp(command, LOG_USAGE, ctx.out, err);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
-      err(`error: ${e.message}`);
-      err(LOG_USAGE);
-      return USAGE;
-    }
+    const usage = usageFailure(e, LOG_USAGE, err);
+    if (usage !== undefined) return usage;
     if (e instanceof Mismatch) {
       err(`FAILED: ${e.message}`);
       return FAILED;

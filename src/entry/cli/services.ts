@@ -15,6 +15,7 @@ import {
   setServiceJwks,
   setServiceStatus,
 } from '../../storage/services-repo.js';
+import { FAILED, OK, showHelp, UsageError, usageFailure } from './common.js';
 
 /** What the services command needs; `out` prints a line, `err` (default `out`) an error line. */
 export interface ServicesCommandContext {
@@ -42,12 +43,6 @@ Commands:
                                              to its JWKS, the private JWK is written to <key.json> (mode 0600)
   help                                       show this help`;
 
-/** Exit codes: 0 done, 1 the command failed, 2 the command line was wrong. */
-const OK = 0;
-const FAILED = 1;
-const USAGE = 2;
-
-class UsageError extends Error {}
 
 interface Parsed {
   positional: string[];
@@ -204,17 +199,13 @@ export async function runServicesCommand(args: string[], ctx: ServicesCommandCon
       case 'help':
       case '--help':
       case '-h':
-        (command === undefined ? err : ctx.out)(SERVICES_USAGE);
-        return command === undefined ? USAGE : OK;
+        return showHelp(command, SERVICES_USAGE, ctx.out, err);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
-      err(`error: ${e.message}`);
-      err(SERVICES_USAGE);
-      return USAGE;
-    }
+    const usage = usageFailure(e, SERVICES_USAGE, err);
+    if (usage !== undefined) return usage;
     if (e instanceof ValidationError) {
       err('error: the input is invalid:');
       for (const fe of e.errors) err(`  ${fe.field}: ${fe.message}`);
