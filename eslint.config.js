@@ -17,7 +17,7 @@ const nodeOnly = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', '.wrangler/', 'sdk/src/schema.ts', 'coverage/', 'sdk/dist/'] },
+  { ignores: ['node_modules/', 'data/', '.wrangler/', 'sdk/src/schema.ts', 'src/portal/assets/generated.ts', 'coverage/', 'sdk/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -40,6 +40,17 @@ export const envSchema = z.object({
   SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86400).default(8 * 3600),
   CHALLENGE_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+  TIME_ZONE: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Madrid')
+    .default('Europe/Madrid'),
   JURISDICTION: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be an ISO 3166 code such as ES or ES-CT').default('ES'),
   EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

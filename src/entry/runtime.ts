@@ -87,6 +87,7 @@ export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): P
         challengeTtlSeconds: env.CHALLENGE_TTL_SECONDS,
         bodyLimitBytes: env.BODY_LIMIT_BYTES,
         jurisdiction: env.JURISDICTION,
+        timeZone: env.TIME_ZONE,
         pairwiseSecret: env.PAIRWISE_SECRET ? fromB64(env.PAIRWISE_SECRET) : await deriveKey(kek, 'permis pairwise subject v1'),
       };
       return { db, keys: await keys(), clock, random, config, ...(log ? { log } : {}) };

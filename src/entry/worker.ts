@@ -62,6 +62,7 @@ async function depsFor(env: WorkerEnv): Promise<AppDeps> {
       challengeTtlSeconds: e.CHALLENGE_TTL_SECONDS,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       jurisdiction: e.JURISDICTION,
+      timeZone: e.TIME_ZONE,
       pairwiseSecret: e.PAIRWISE_SECRET ? fromB64(e.PAIRWISE_SECRET) : await deriveKey(kek, 'permis pairwise subject v1'),
     },
     log: (level, msg, fields) => console[level === 'info' ? 'log' : level](JSON.stringify({ level, msg, ...fields })),

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
@@ -7,6 +8,9 @@ import { secureHeaders } from 'hono/secure-headers';
 import { PermisError, UnavailableError, ValidationError } from '../domain/errors.js';
 import { DbError } from '../storage/db.js';
 import type { AppDeps, AppEnv } from './deps.js';
+import { isPortalPath } from '../portal/paths.js';
+import { portalNotFound, portalRoutes } from '../portal/portal.js';
+import type { PortalEnv } from '../portal/portal-env.js';
 import { jsonOnly } from './middleware/json-only.js';
 import { fieldErrors, problemResponse } from './problem.js';
 import { adminRoutes } from './routes/admin.js';
@@ -25,7 +29,6 @@ import { officerRoutes } from './routes/officer.js';
 import { serviceRequestRoutes } from './routes/service-requests.js';
 import { serviceConsentRoutes } from './routes/service-consents.js';
 import { checkRoutes } from './routes/check.js';
-import { approvalPageRoutes } from './routes/approval-page.js';
 import { oauthTokenRoutes } from './routes/oauth-token.js';
 import { serviceRoutes } from './routes/services.js';
 import { serviceEventRoutes } from './routes/service-events.js';
@@ -86,7 +89,25 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     },
     crossOriginEmbedderPolicy: false,
   });
-  app.use('*', (c, next) => (c.req.path === '/docs' ? docsHeaders(c, next) : apiHeaders(c, next)));
+  const pageHeaders = secureHeaders({
+    // Portal pages: our own stylesheet and script only, nothing inline, no framing, forms
+    // post only to us (CSP Level 3 §6.1.3, §6.3.2.5 form-action, §6.4.2 frame-ancestors).
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+    },
+    strictTransportSecurity: 'max-age=63072000; includeSubDomains',
+    crossOriginResourcePolicy: 'same-origin',
+    referrerPolicy: 'same-origin',
+    xFrameOptions: 'DENY',
+  });
+  app.use('*', (c, next) => (c.req.path === '/docs' ? docsHeaders(c, next) : isPortalPath(c.req.path) ? pageHeaders(c, next) : apiHeaders(c, next)));
   app.use(
     '*',
     bodyLimit({
@@ -105,7 +126,6 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', serviceRequestRoutes(deps));
   app.route('/', serviceConsentRoutes(deps));
   app.route('/', checkRoutes(deps));
-  app.route('/', approvalPageRoutes(deps));
   app.route('/', citizenAccountRoutes(deps));
   app.route('/', catalogueRoutes(deps));
   app.route('/', serviceRoutes(deps));
@@ -119,8 +139,13 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', meEraseRoutes(deps));
   app.route('/', officerRoutes(deps));
   app.route('/', docsRoutes(deps, app));
+  app.route('/', portalRoutes(deps) as never);
 
-  app.notFound((c) => problemResponse(c, new PermisError('not_found', 404, 'Not found', 'No such route.')));
+  app.notFound((c) =>
+    isPortalPath(c.req.path)
+      ? portalNotFound(c as never as Context<PortalEnv>)
+      : problemResponse(c, new PermisError('not_found', 404, 'Not found', 'No such route.')),
+  );
 
   // One place maps known errors to problems; everything else is an opaque 500.
   app.onError((err, c) => {

@@ -20,6 +20,8 @@ export interface AppConfig {
   jurisdiction: string;
   /** Secret for pairwise subject identifiers (HMAC-SHA-256 key, ≥ 32 bytes). */
   pairwiseSecret: Uint8Array;
+  /** IANA time zone in which the portal shows times; default `Europe/Madrid`. */
+  timeZone?: string;
 }
 
 /** Everything the app factory receives: storage, keys, time and randomness are passed in. */

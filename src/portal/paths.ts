@@ -1,0 +1,14 @@
+/** Paths that belong to the API and its documents; every other path is a portal page. */
+const API_PREFIXES = ['/v1/', '/.well-known/'];
+const API_PATHS = new Set(['/v1', '/healthz', '/readyz', '/openapi.json', '/docs']);
+
+/** True when `path` is a portal page or asset (HTML for people), false for the API. */
+export function isPortalPath(path: string): boolean {
+  return !API_PATHS.has(path) && !API_PREFIXES.some((p) => path.startsWith(p));
+}
+
+/** `value` when it is a same-origin path (no scheme, host or `//`), else `fallback`. */
+export function safeNext(value: string | undefined, fallback = '/'): string {
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
+  return value;
+}
