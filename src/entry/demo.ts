@@ -8,6 +8,10 @@
  *                                                    the service flow: token, request, passkey
  *                                                    approval bound to the terms, check, withdrawal,
  *                                                    webhooks to a local receiver
+ *   npm run demo -- --service <clientId> --key <file> --browser
+ *                                                    the same request, approved and withdrawn by you
+ *                                                    in the portal with your own passkey; the demo
+ *                                                    waits and checks before and after
  *   PERMIS_URL   the server (default http://localhost:8787; must equal its PUBLIC_URL)
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -102,7 +106,7 @@ async function citizenFlow(): Promise<void> {
 }
 
 /** A service authenticates with its own key, asks, checks; the citizen approves and withdraws. */
-async function serviceFlow(clientId: string, keyFile: string): Promise<void> {
+async function serviceFlow(clientId: string, keyFile: string, browser: boolean): Promise<void> {
   const jwk = JSON.parse(readFileSync(keyFile, 'utf8')) as JWK;
   const key = await importJWK(jwk, 'EdDSA');
   const tokenUrl = `${base}/v1/oauth/token`;
@@ -128,7 +132,7 @@ async function serviceFlow(clientId: string, keyFile: string): Promise<void> {
   };
 
   say(`1. The service "${clientId}" gets an access token with its own key (private_key_jwt)`);
-  const svc = await serviceToken();
+  let svc = await serviceToken();
 
   say('2. It starts a local webhook receiver and registers it');
   const received: Json[] = [];
@@ -171,6 +175,11 @@ async function serviceFlow(clientId: string, keyFile: string): Promise<void> {
   say(`   approvalUrl: ${request.approvalUrl}`);
   const check = async () => call('POST', '/v1/check', { subjectRef, purpose, dataCategory: category }, svc);
   say(`   check before approval: ${JSON.stringify(await check())}`);
+  if (browser) {
+    await browserFlow(request.id as string, request.approvalUrl as string, check, async () => (svc = await serviceToken()));
+    receiver.close();
+    return;
+  }
 
   say('4. The citizen signs up, reads the request and approves it with the passkey; the challenge commits to the terms');
   const { token, authenticator } = await signUp();
@@ -200,6 +209,50 @@ async function serviceFlow(clientId: string, keyFile: string): Promise<void> {
   await showReceipts(consentId, token);
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` every two seconds until it returns a value, for at most `minutes`. */
+async function waitFor<T>(minutes: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const until = Date.now() + minutes * 60_000;
+  while (Date.now() < until) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    await sleep(2000);
+  }
+  throw new Error(`gave up waiting after ${minutes} minutes`);
+}
+
+/**
+ * `--browser`: a person approves the request and withdraws the consent in the portal with
+ * their own passkey; the service side waits (reading the request and its consent, which are
+ * not checks, so the access log shows only the real checks) and checks after each step.
+ */
+async function browserFlow(requestId: string, approvalUrl: string, check: () => Promise<Json>, refresh: () => Promise<string>): Promise<void> {
+  say('');
+  say('4. Now it is your turn. Open this link in a browser, sign up (or sign in) with a passkey and approve:');
+  say(`     ${approvalUrl}`);
+  say('   Waiting for your answer (up to 15 minutes)…');
+  const decided = await waitFor(15, async () => {
+    const r = await call('GET', `/v1/requests/${requestId}`, undefined, await refresh());
+    return r.status === 'pending' ? undefined : r;
+  });
+  if (decided.status !== 'approved') {
+    say(`   The request is ${String(decided.status)}; nothing to check. Run the demo again to start over.`);
+    return;
+  }
+  const consentId = decided.consentId as string;
+  say(`   Approved: consent ${consentId}.`);
+  say(`5. The service checks: ${JSON.stringify(await check())}`);
+  say('6. Now withdraw the consent in the portal (My consents → the consent → Withdraw). Waiting…');
+  await waitFor(15, async () => {
+    const c = await call('GET', `/v1/service/consents/${consentId}`, undefined, await refresh());
+    return c.status === 'withdrawn' ? c : undefined;
+  });
+  say(`7. The service checks again: ${JSON.stringify(await check())}`);
+  say(`8. Both checks are in your access log, each with its inclusion proof: ${base}/access-log`);
+  say('   (the log integrates new events within a second or two).');
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const flag = (name: string) => {
@@ -210,7 +263,8 @@ async function main(): Promise<void> {
   await call('GET', '/readyz');
   const clientId = flag('--service');
   const key = flag('--key');
-  if (clientId && key) await serviceFlow(clientId, key);
+  if (clientId && key) await serviceFlow(clientId, key, args.includes('--browser'));
+  else if (args.includes('--browser')) throw new Error('--browser needs --service <clientId> and --key <file>');
   else if (clientId || key) throw new Error('give both --service <clientId> and --key <file>');
   else await citizenFlow();
 }
