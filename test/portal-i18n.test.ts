@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asLocale, negotiateLocale } from '../src/portal/i18n/locale.js';
-import { messages, portalTranslator } from '../src/portal/messages/index.js';
+import { messageAreas, messages, portalTranslator } from '../src/portal/messages/index.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -10,6 +10,17 @@ describe('portal catalogues', () => {
     expect(Object.keys(messages.es).sort()).toEqual(ca);
     expect(Object.keys(messages.en).sort()).toEqual(ca);
     expect(ca.length).toBeGreaterThan(50);
+  });
+
+  it('define every key in exactly one area (a later area never silently overrides one)', () => {
+    const seen = new Map<string, number>();
+    messageAreas.forEach((area, i) => {
+      for (const key of Object.keys(area.ca)) {
+        expect(seen.has(key), `${key} is defined in areas ${seen.get(key)} and ${i}`).toBe(false);
+        seen.set(key, i);
+      }
+    });
+    expect(seen.size).toBe(Object.keys(messages.ca).length);
   });
 
   it('have no empty message and the same {placeholders} in every language', () => {

@@ -11,6 +11,13 @@ import { officerCsvHeader, officerCsvRecord, officerEventView } from './views/of
 /** Rows fetched per database query while exporting. */
 export const EXPORT_PAGE_SIZE = 1000;
 
+/** The attachment name of an export made at `at`, e.g. `permis-events-20270630T101500Z.csv`. */
+export const exportFileName = (at: Date, format: ExportFormat): string =>
+  `permis-events-${at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '')}.${format.extension}`;
+
+/** The filters as written to the officer's audit event (`types` as a plain list). */
+export const auditedFilters = (f: EventFilter): Record<string, unknown> => ({ ...f, ...(f.types ? { types: [...f.types] } : {}) });
+
 /** An export format and how it renders. */
 export interface ExportFormat {
   contentType: string;

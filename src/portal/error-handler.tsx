@@ -19,6 +19,7 @@ const SHOWN: Record<string, MessageKey> = {
   request_not_pending: 'error.request_not_pending',
   request_expired: 'error.request_expired',
   service_unavailable: 'error.service_unavailable',
+  service_suspended: 'error.service_suspended',
   rate_limited: 'error.rate_limited',
 };
 

@@ -8,7 +8,7 @@ import { type OfficerContext, recordOfficerQuery } from '../../storage/officer-a
 import { newRouter } from '../app.js';
 import type { AppDeps, AppEnv } from '../deps.js';
 import { decodeEventCursor, encodeEventCursor } from '../event-cursor.js';
-import { EXPORT_PAGE_SIZE, exportEventStream, exportFormatsByName } from '../event-export.js';
+import { auditedFilters, EXPORT_PAGE_SIZE, exportEventStream, exportFileName, exportFormatsByName } from '../event-export.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { requireRole } from '../middleware/require-role.js';
 import { problemResponses } from '../problem.js';
@@ -34,8 +34,6 @@ function filterOf(q: z.infer<typeof OfficerStatsQuery>): EventFilter {
   return f;
 }
 
-/** The filters as written to the officer's audit event. */
-const auditedFilters = (f: EventFilter): Record<string, unknown> => ({ ...f, ...(f.types ? { types: [...f.types] } : {}) });
 
 const officerContext = (deps: AppDeps, c: Context<AppEnv>): OfficerContext => ({
   clock: deps.clock,
@@ -44,8 +42,6 @@ const officerContext = (deps: AppDeps, c: Context<AppEnv>): OfficerContext => ({
   requestId: c.get('requestId'),
 });
 
-/** `20270630T101500Z`: an instant for a file name. */
-const fileStamp = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
 
 /**
  * The officer's view of the access log (DESIGN §4.4), officer role only: search with filters
@@ -165,7 +161,7 @@ export function officerRoutes(deps: AppDeps) {
       });
       return c.body(body, 200, {
         'Content-Type': format.contentType,
-        'Content-Disposition': `attachment; filename="permis-events-${fileStamp(now)}.${format.extension}"`,
+        'Content-Disposition': `attachment; filename="${exportFileName(now, format)}"`,
         'Cache-Control': 'no-store',
       });
     },

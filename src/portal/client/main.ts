@@ -53,6 +53,8 @@ function messageKey(err: unknown): string {
         return 'expired';
       case 'request_not_pending':
         return 'not-pending';
+      case 'service_suspended':
+        return 'suspended';
       case 'validation_failed':
         return 'invalid';
       case 'unauthenticated':
@@ -106,6 +108,23 @@ async function run(action: Action, form: HTMLFormElement): Promise<string> {
   }
 }
 
+/**
+ * `next` with this page's fragment when it leads back to this same page (e.g. signing in on
+ * /enrol#code=…): the fragment never reaches the server, so only the script can carry it.
+ */
+function keepFragment(next: string): string {
+  const here = window.location;
+  if (!here.hash || next.includes('#')) return next;
+  const target = new URL(next, here.href);
+  return target.origin === here.origin && target.pathname === here.pathname ? `${next}${here.hash}` : next;
+}
+
+/** Navigates to `next`; to this very address (fragment and all) that means a reload, which assign() would not do. */
+function go(next: string): void {
+  if (new URL(next, window.location.href).href === window.location.href) window.location.reload();
+  else window.location.assign(next);
+}
+
 function show(form: HTMLFormElement, text: string, kind: 'status' | 'error'): void {
   const box = form.querySelector<HTMLElement>('[data-passkey-status]');
   if (!box) return;
@@ -132,7 +151,7 @@ function wire(form: HTMLFormElement): void {
     if (submit) submit.disabled = true;
     show(form, form.dataset.msgWorking ?? '', 'status');
     run(action, form)
-      .then((next) => window.location.assign(next))
+      .then((next) => go(keepFragment(next)))
       .catch((err: unknown) => {
         const key = messageKey(err);
         const attr = `msg${key.replace(/(^|-)(\w)/g, (_m, _d, ch: string) => ch.toUpperCase())}`;

@@ -2,14 +2,21 @@ import type { Catalogue, Translate } from '../i18n/define.js';
 import { translator } from '../i18n/define.js';
 import type { Locale } from '../i18n/locale.js';
 import { admin } from './admin.js';
+import { adminRoles } from './admin-roles.js';
 import { auth } from './auth.js';
 import { citizen } from './citizen.js';
+import { citizenAccessLog } from './citizen-access-log.js';
+import { citizenAccount } from './citizen-account.js';
+import { citizenConsents } from './citizen-consents.js';
 import { common } from './common.js';
 import { errors } from './errors.js';
 import { home } from './home.js';
 import { officer } from './officer.js';
+import { officerLog } from './officer-log.js';
 
-const areas = [common, auth, errors, home, citizen, officer, admin] as const;
+const areas = [common, auth, errors, home, citizen, citizenConsents, citizenAccount, citizenAccessLog, officer, officerLog, admin, adminRoles] as const;
+/** The area catalogues, in merge order (a key must live in exactly one area). */
+export const messageAreas: readonly Catalogue<string>[] = areas;
 type KeysOf<C> = C extends Catalogue<infer K> ? K : never;
 /** Every message key of the portal. */
 export type MessageKey = KeysOf<(typeof areas)[number]>;

@@ -40,6 +40,7 @@ export function PasskeyForm(props: {
       data-msg-exists={t('passkey.exists')}
       data-msg-expired={action === 'approve' ? t('error.request_expired') : t('passkey.expired')}
       data-msg-not-pending={t('error.request_not_pending')}
+      data-msg-suspended={t('error.service_suspended')}
       data-msg-invalid={action === 'signup' ? t('passkey.displayNameRequired') : t('error.validation_failed')}
       data-msg-signed-out={t('error.unauthenticated')}
     >
