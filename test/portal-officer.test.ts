@@ -14,7 +14,7 @@ import { createTestContext, type TestContext } from './support/harness.js';
 import { insertEvents } from './support/log.js';
 import { officerGet, parseCsv, storedEvents, walkEvents } from './support/officer.js';
 import { getPage } from './support/portal.js';
-import { instantToLocal, localToInstant } from '../src/portal/views/officer-time.js';
+import { instantToLocal, localToInstant } from '../src/portal/views/zoned-time.js';
 import { send } from './support/requests.js';
 import { createServiceWithKey, getServiceToken, serviceBearer, type TestService } from './support/service-client.js';
 

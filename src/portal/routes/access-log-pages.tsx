@@ -13,7 +13,7 @@ import { render } from '../render.js';
 import { AccessLogChart } from '../views/access-log-chart.js';
 import { AccessLogFilters, type Chosen, type FilterError } from '../views/access-log-filters.js';
 import { isUuid, loadServices, serviceName, type TermIndex } from '../views/citizen-bits.js';
-import { dayOf, startOfDay } from '../views/citizen-dates.js';
+import { dayOf, startOfDay } from '../views/zoned-time.js';
 import { Layout } from '../views/layout.js';
 import { formatDateTime, type Page, pageOf } from '../views/page.js';
 import { checksPerDay, servicesInLog } from './access-log-data.js';

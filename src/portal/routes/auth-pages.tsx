@@ -7,7 +7,7 @@ import type { PortalEnv } from '../portal-env.js';
 import { render } from '../render.js';
 import { Layout } from '../views/layout.js';
 import { pageOf } from '../views/page.js';
-import { PasskeyForm } from '../views/passkey-form.js';
+import { PasskeyForm, SignupForm } from '../views/passkey-form.js';
 
 /**
  * Sign-in and sign-up pages (the passkey ceremonies run in the browser script against
@@ -43,15 +43,7 @@ export function authPages(deps: AppDeps) {
       <Layout p={p} title={p.t('signup.title')} current="signup">
         <h1>{p.t('signup.title')}</h1>
         <p class="lead">{p.t('signup.intro')}</p>
-        <PasskeyForm p={p} action="signup" id="signup-form" next={next} submitLabel={p.t('signup.button')}>
-          <div>
-            <label for="displayName">{p.t('signup.displayName')}</label>
-            <p class="hint" id="displayName-hint">
-              {p.t('signup.displayNameHint')}
-            </p>
-            <input id="displayName" name="displayName" type="text" required minlength={1} maxlength={100} autocomplete="nickname" aria-describedby="displayName-hint" />
-          </div>
-        </PasskeyForm>
+        <SignupForm p={p} next={next} />
         <p>
           {p.t('signup.haveAccount')} <a href={`/signin${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}>{p.t('nav.signin')}</a>
         </p>

@@ -9,7 +9,7 @@ import type { PortalEnv } from '../portal-env.js';
 import { render } from '../render.js';
 import { CsrfField, Layout } from '../views/layout.js';
 import { pageOf } from '../views/page.js';
-import { PasskeyForm } from '../views/passkey-form.js';
+import { PasskeyForm, SignupForm } from '../views/passkey-form.js';
 
 /** The enrolment form; `error` is tied to the code field. */
 function enrolPage(c: Context<PortalEnv>, error?: MessageKey) {
@@ -25,15 +25,7 @@ function enrolPage(c: Context<PortalEnv>, error?: MessageKey) {
         <h2>{p.t('enrol.haveAccount')}</h2>
         <PasskeyForm p={p} action="signin" id="signin-form" next="/enrol" submitLabel={p.t('signin.button')} />
         <h2>{p.t('enrol.newAccount')}</h2>
-        <PasskeyForm p={p} action="signup" id="signup-form" next="/enrol" submitLabel={p.t('signup.button')} submitClass="secondary">
-          <div>
-            <label for="displayName">{p.t('signup.displayName')}</label>
-            <p class="hint" id="displayName-hint">
-              {p.t('signup.displayNameHint')}
-            </p>
-            <input id="displayName" name="displayName" type="text" required minlength={1} maxlength={100} autocomplete="nickname" aria-describedby="displayName-hint" />
-          </div>
-        </PasskeyForm>
+        <SignupForm p={p} next="/enrol" submitClass="secondary" />
       </Layout>,
     );
   }

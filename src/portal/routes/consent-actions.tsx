@@ -11,7 +11,7 @@ import type { MessageKey } from '../messages/index.js';
 import type { PortalEnv } from '../portal-env.js';
 import { render } from '../render.js';
 import { loadTermIndex, serviceName, type TermIndex } from '../views/citizen-bits.js';
-import { dayOf, endOfDay } from '../views/citizen-dates.js';
+import { dayOf, endOfDay } from '../views/zoned-time.js';
 import { CsrfField, Layout } from '../views/layout.js';
 import { formatDate, type Page, pageOf } from '../views/page.js';
 import { ownConsent, statusNow } from './consent-pages.js';

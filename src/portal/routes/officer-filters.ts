@@ -10,7 +10,7 @@ import type { EventFilter } from '../../storage/event-filter.js';
 import type { MessageKey } from '../messages/index.js';
 import type { FieldErrors } from '../views/admin-fields.js';
 import type { Page } from '../views/page.js';
-import { localToInstant } from '../views/officer-time.js';
+import { localToInstant } from '../views/zoned-time.js';
 
 /** The filter inputs, in form order. */
 export const FILTER_FIELDS = ['serviceId', 'purpose', 'category', 'decision', 'reason', 'type', 'subjectRef', 'actorType', 'actorId', 'consentId', 'from', 'to'] as const;

@@ -1,10 +1,10 @@
-import type { MessageKey } from '../messages/index.js';
 import type { Page } from './page.js';
+import { SubNav, type SubNavItem } from './sub-nav.js';
 
 /** The administration's sections. */
 export type AdminSection = 'home' | 'services' | 'catalogue' | 'roles';
 
-const SECTIONS: [AdminSection, string, MessageKey][] = [
+const SECTIONS: SubNavItem<AdminSection>[] = [
   ['home', '/admin', 'admin.nav.home'],
   ['services', '/admin/services', 'admin.nav.services'],
   ['catalogue', '/admin/catalogue', 'admin.nav.catalogue'],
@@ -13,17 +13,5 @@ const SECTIONS: [AdminSection, string, MessageKey][] = [
 
 /** The administration's section links, the current one marked. */
 export function AdminNav({ p, current }: { p: Page; current: AdminSection }) {
-  return (
-    <nav class="subnav" aria-label={p.t('admin.nav.label')}>
-      <ul>
-        {SECTIONS.map(([key, href, label]) => (
-          <li>
-            <a href={href} aria-current={key === current ? 'page' : undefined}>
-              {p.t(label)}
-            </a>
-          </li>
-        ))}
-      </ul>
-    </nav>
-  );
+  return <SubNav p={p} label="admin.nav.label" items={SECTIONS} current={current} />;
 }

@@ -1,10 +1,10 @@
-import type { MessageKey } from '../messages/index.js';
 import type { Page } from './page.js';
+import { SubNav, type SubNavItem } from './sub-nav.js';
 
 /** The console's sections. */
 export type OfficerSection = 'events' | 'stats' | 'log';
 
-const SECTIONS: [OfficerSection, string, MessageKey][] = [
+const SECTIONS: SubNavItem<OfficerSection>[] = [
   ['events', '/officer', 'officer.nav.events'],
   ['stats', '/officer/stats', 'officer.nav.stats'],
   ['log', '/officer/log', 'officer.nav.log'],
@@ -12,17 +12,5 @@ const SECTIONS: [OfficerSection, string, MessageKey][] = [
 
 /** The officer console's section links, the current one marked. */
 export function OfficerNav({ p, current }: { p: Page; current: OfficerSection }) {
-  return (
-    <nav class="subnav" aria-label={p.t('officer.nav.label')}>
-      <ul>
-        {SECTIONS.map(([key, href, label]) => (
-          <li>
-            <a href={href} aria-current={key === current ? 'page' : undefined}>
-              {p.t(label)}
-            </a>
-          </li>
-        ))}
-      </ul>
-    </nav>
-  );
+  return <SubNav p={p} label="officer.nav.label" items={SECTIONS} current={current} />;
 }

@@ -57,3 +57,18 @@ export function PasskeyForm(props: {
     </form>
   );
 }
+
+/** The sign-up form: the one thing asked, a name the person will recognise, and a passkey. */
+export function SignupForm({ p, next, submitClass }: { p: Page; next: string; submitClass?: string }) {
+  return (
+    <PasskeyForm p={p} action="signup" id="signup-form" next={next} submitLabel={p.t('signup.button')} submitClass={submitClass}>
+      <div>
+        <label for="displayName">{p.t('signup.displayName')}</label>
+        <p class="hint" id="displayName-hint">
+          {p.t('signup.displayNameHint')}
+        </p>
+        <input id="displayName" name="displayName" type="text" required minlength={1} maxlength={100} autocomplete="nickname" aria-describedby="displayName-hint" />
+      </div>
+    </PasskeyForm>
+  );
+}

@@ -1,10 +1,12 @@
 /**
- * Wall-clock times in the portal's time zone and the instants they stand for: the officer's
- * `datetime-local` inputs (HTML §4.10.5.1.8, `YYYY-MM-DDTHH:MM[:SS]`) carry no offset, so they
- * are read in the page's IANA time zone, whatever the server's own.
+ * Wall-clock dates and times in the portal's time zone and the instants they stand for.
+ * Form inputs carry no offset — `<input type="date">` (`YYYY-MM-DD`) and `datetime-local`
+ * (`YYYY-MM-DDTHH:MM[:SS]`, HTML §4.10.5.1.7–8) — so they are read in the page's IANA time
+ * zone, whatever the server's own: a date means the whole of that day where the reader lives.
  */
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Milliseconds the zone is ahead of UTC at instant `ms`. */
 function offsetAt(ms: number, timeZone: string): number {
@@ -44,4 +46,24 @@ export function localToInstant(local: string, timeZone: string): string | undefi
 export function instantToLocal(iso: string | Date, timeZone: string): string {
   const ms = new Date(iso).getTime();
   return new Date(ms + offsetAt(ms, timeZone)).toISOString().slice(0, 16);
+}
+
+/** The instant a calendar day (`YYYY-MM-DD`) starts in `timeZone`; undefined for a malformed or impossible date. */
+export function startOfDay(value: string, timeZone: string): Date | undefined {
+  if (!DATE.test(value)) return undefined;
+  const at = localToInstant(`${value}T00:00`, timeZone);
+  return at === undefined ? undefined : new Date(at);
+}
+
+/** The last second of a calendar day in `timeZone` (a consent "until 3 March" lasts all of 3 March). */
+export function endOfDay(value: string, timeZone: string): Date | undefined {
+  if (!startOfDay(value, timeZone)) return undefined;
+  const [y, mo, d] = value.split('-').map(Number) as [number, number, number];
+  const next = new Date(Date.UTC(y, mo - 1, d + 1)).toISOString().slice(0, 10);
+  return new Date(startOfDay(next, timeZone)!.getTime() - 1000);
+}
+
+/** The calendar day (`YYYY-MM-DD`) of an instant in `timeZone`, as date inputs take it. */
+export function dayOf(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }
