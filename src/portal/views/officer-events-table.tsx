@@ -6,6 +6,18 @@ import type { Page } from './page.js';
 export const formatInstant = (p: Page, d: Date | string): string =>
   new Intl.DateTimeFormat(p.locale, { dateStyle: 'medium', timeStyle: 'medium', timeZone: p.timeZone }).format(new Date(d));
 
+/**
+ * A long identifier shown by its first eight characters, linking to the search narrowed to it
+ * (the full value is in the link and in the exports).
+ */
+function ShortId({ p, id, field, form }: { p: Page; id: string; field: 'actorId' | 'consentId'; form: FilterForm }) {
+  return (
+    <a href={`/officer${formQuery(form, { [field]: id }, ['cursor'])}`} aria-label={p.t('officer.filterBy', { id })}>
+      <code class="id">{id.length > 12 ? `${id.slice(0, 8)}…` : id}</code>
+    </a>
+  );
+}
+
 const list = (v: unknown): string => (Array.isArray(v) ? v.filter((x) => typeof x === 'string').join(', ') : typeof v === 'string' ? v : '');
 
 /** A check's decision as a badge with its word (never colour alone), and the reason of a denial. */
@@ -66,7 +78,7 @@ export function EventsTable({ p, rows, form, order }: { p: Page; rows: OfficerEv
                 {e.actorId ? (
                   <>
                     <br />
-                    <code class="id">{e.actorId}</code>
+                    <ShortId p={p} id={e.actorId} field="actorId" form={form} />
                   </>
                 ) : null}
               </td>
@@ -75,7 +87,7 @@ export function EventsTable({ p, rows, form, order }: { p: Page; rows: OfficerEv
                 {e.consentId ? (
                   <>
                     {typeof e.data.subjectRef === 'string' ? <br /> : null}
-                    <span class="muted">{t('officer.consent')}</span> <code class="id">{e.consentId}</code>
+                    <span class="muted">{t('officer.consent')}</span> <ShortId p={p} id={e.consentId} field="consentId" form={form} />
                   </>
                 ) : null}
               </td>
