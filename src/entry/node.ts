@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `Permís is listening on http://${info.address === '127.0.0.1' ? 'localhost' : info.address}:${info.port}` +
         ` (public URL ${deps.config.publicUrl}; database: ${engine})\n` +
+        `  Portal (open it in a browser): ${deps.config.publicUrl}/\n` +
         `  API reference: ${deps.config.publicUrl}/docs\n`,
     );
   });
