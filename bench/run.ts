@@ -1,18 +1,23 @@
 /**
- * `npm run bench` (DESIGN §10, issue 3 item 7): on the PostgreSQL server, creates its own
- * database, seeds ≥ 1M consents, starts the real server in a child process, and measures
- * in one run the Hono hello world, the floor (the check's SQL without auth, validation or
- * logic) and the consent check, single and batched, at 32 connections. Prints req/s and
- * p50/p99/p99.9 with the ratios and PASS/MISS against the targets (never asserted), writes
- * bench-results/check.json, verifies every 2xx check is in the audit log, and drops its
- * database. Only 127.0.0.1 is loaded; every run is bounded in time.
+ * `npm run bench` (DESIGN §10, issue 3 item 7; issue 4 item 8): the benchmark sections, each
+ * in its own database on the PostgreSQL server, dropped at the end — `check`, then `log`
+ * (bench/log.ts, also alone as `npm run bench:log`). BENCH_SECTIONS (comma-separated, default
+ * `check,log`) picks them.
+ *
+ * The check section creates its own database, seeds ≥ 1M consents, starts the real server in
+ * a child process, and measures in one run the Hono hello world, the floor (the check's SQL
+ * without auth, validation or logic) and the consent check, single and batched, at 32
+ * connections. Prints req/s and p50/p99/p99.9 with the ratios and PASS/MISS against the
+ * targets (never asserted), writes bench-results/check.json, verifies every 2xx check is in the
+ * audit log, and drops its database. Only 127.0.0.1 is loaded; every run is bounded in time.
  *
  * Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
- * BENCH_CONSENTS (1000000), BENCH_SECONDS (10, per scenario, split into BENCH_ROUNDS (2)
- * rounds that take turns), BENCH_WARMUP_SECONDS (3),
+ * BENCH_SECTIONS (check,log), BENCH_CONSENTS (1000000), BENCH_SECONDS (10, per scenario, split
+ * into BENCH_ROUNDS (2) rounds that take turns), BENCH_WARMUP_SECONDS (3),
  * BENCH_CONNECTIONS (32), DATABASE_POOL_MAX (10, the server's default),
  * BENCH_PROFILE=1 (CPU profile of the server into bench-results/profile/), BENCH_ONLY
- * (a comma-separated subset of hello,floor,check,batch, for profiling; ratios then show NaN).
+ * (a comma-separated subset of hello,floor,check,batch, for profiling; ratios then show NaN);
+ * the log section's are in bench/log.ts (BENCH_LOG_LEAVES, BENCH_LOG_BATCH, BENCH_LOG_PROOFS).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -24,6 +29,7 @@ import { createBenchDatabase } from './database.js';
 import { SERVICES } from './layout.js';
 import { type LoadSample, type LoadSpec, runLoad, summarise } from './load.js';
 import { type BenchReport, formatReport, type Scenario, TARGETS } from './report.js';
+import { runLogBench } from './log.js';
 import { seed } from './seed.js';
 import { fetchAccessToken } from './token.js';
 
@@ -49,7 +55,29 @@ const cfg = {
 const RESULTS = join(ROOT, 'bench-results');
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
+/** The sections, in the order they run. */
+const SECTIONS = ['check', 'log'] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** BENCH_SECTIONS, checked: the sections to run, in their order. */
+function chosenSections(): Section[] {
+  const raw = (process.env.BENCH_SECTIONS ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const unknown = raw.filter((x) => !(SECTIONS as readonly string[]).includes(x));
+  if (unknown.length) throw new Error(`BENCH_SECTIONS: unknown section ${unknown.join(', ')} (known: ${SECTIONS.join(', ')})`);
+  return raw.length ? SECTIONS.filter((x) => raw.includes(x)) : [...SECTIONS];
+}
+
 async function main(): Promise<void> {
+  const sections = chosenSections();
+  for (const section of sections) {
+    if (sections.length > 1) log(`\n=== ${section} benchmark ===`);
+    if (section === 'check') await runCheckBench();
+    else await runLogBench();
+  }
+}
+
+/** The check section: seeds, serves, loads and reports (see the top of this file). */
+async function runCheckBench(): Promise<void> {
   const startedAt = new Date().toISOString();
   const loadavgBefore = loadavg();
   log(`creating a benchmark database on ${new URL(cfg.serverUrl).host}…`);

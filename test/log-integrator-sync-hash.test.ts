@@ -5,14 +5,15 @@
  * one pipelined leaf-assignment statement. On both engines.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildLeaf, buildLeafSync, type LeafEvent, pseudonymMatches } from '../src/crypto/log-leaf.js';
+import { buildLeaf, buildLeafSync, type LeafEvent, leafHashOfEventSync, pseudonymMatches } from '../src/crypto/log-leaf.js';
 import { EMPTY_TREE, extendTree, leafHash, leafHashSync, nodeHash, nodeHashSync } from '../src/crypto/merkle/index.js';
 import { systemRandom } from '../src/domain/runtime.js';
 import { nodeSha256 } from '../src/entry/node-sha256.js';
+import { createApp } from '../src/http/app.js';
 import { runIntegrator } from '../src/jobs/integrator.js';
 import { ENGINE } from './support/database.js';
 import { createTestContext, type TestContext } from './support/harness.js';
-import { expectLogVerifies, insertEvents, resetLog } from './support/log.js';
+import { expectLogVerifies, getJson, insertEvents, resetLog } from './support/log.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -58,6 +59,15 @@ describe(`synchronous SHA-256 in the integrator on ${ENGINE}`, () => {
     const erased = event({ salt: null, pseudonyms: sync.pseudonyms, actorId: null, citizenId: null, data: { subjectRef: null, nested: [{ citizenId: null }, { subjectRef: null }], purpose: 'p', n: 1 } });
     expect(buildLeafSync(erased, nodeSha256)).toEqual(sync);
     expect(() => buildLeafSync(event({ salt: null }), nodeSha256)).toThrow('neither a salt nor its pseudonym');
+    // The integrator's hash-only path: the leaf hash of exactly those bytes, also for odd values.
+    const odd = [
+      salted,
+      erased,
+      event({ actorType: 'service', consentId: '01900000-0000-7000-8000-0000000000cc', data: {} }),
+      event({ citizenId: null, data: { subjectRef: 'é "quoted" \\ \u0001 \u2028 😀', list: [1.5, -0, 1e21, null, true, 'x'], z: { a: [{ subjectRef: 7 }] } } }),
+      event({ data: { subjectRef: { b: 1, a: [2, 'ä'] }, '€': 1, '😀': 2, a: undefined } }),
+    ];
+    for (const e of odd) expect(leafHashOfEventSync(e, nodeSha256)).toEqual(await leafHash((await buildLeaf(e)).data));
 
     const leaves = Array.from({ length: 37 }, () => systemRandom.bytes(32));
     const first = await extendTree(EMPTY_TREE, leaves.slice(0, 13));
@@ -71,13 +81,36 @@ describe(`synchronous SHA-256 in the integrator on ${ENGINE}`, () => {
     expect(await runIntegrator(t.deps, { batch: 3000, sha256: nodeSha256 })).toBe(2050n);
     await insertEvents(t.db, t.clock, 9);
     expect(await runIntegrator(t.deps, { batch: 4, sha256: nodeSha256 })).toBe(2059n);
-    const rows = await t.db.query<{ id: string; leaf_index: bigint }>('select id, leaf_index from audit_events order by seq limit 2050');
+    const rows = await t.db.query<{ id: string; leaf_index: bigint }>('select e.id, l.leaf_index from audit_events e join log_leaves l on l.seq = e.seq order by e.seq limit 2050');
     expect(rows.map((r) => [r.id, Number(r.leaf_index)])).toEqual(ids.map((id, i) => [id, i]));
-    const [{ n }] = (await t.db.query<{ n: bigint }>('select count(distinct salt) as n from audit_events')) as [{ n: bigint }];
+    const [{ n }] = (await t.db.query<{ n: bigint }>('select count(distinct salt) as n from log_leaves')) as [{ n: bigint }];
     expect(Number(n)).toBe(2059);
     // Mixed runs: the WebCrypto path continues the same tree.
     await insertEvents(t.db, t.clock, 3);
     expect(await runIntegrator(t.deps)).toBe(2062n);
     expect(await expectLogVerifies(t.app, t.db)).toBe(2062n);
+  });
+
+  it('serves the same proofs, leaves and refusals with the injected hash', async () => {
+    await insertEvents(t.db, t.clock, 45, (i) => (i % 3 ? { citizenId: crypto.randomUUID(), data: { subjectRef: `ref-${i}`, n: i } } : {}));
+    expect(await runIntegrator(t.deps, { batch: 10 })).toBe(45n);
+    const sync = createApp({ ...t.deps, sha256: nodeSha256 });
+    expect(await expectLogVerifies(sync, t.db)).toBe(45n);
+    const [{ id }] = (await t.db.query<{ id: string }>('select e.id from audit_events e join log_leaves l on l.seq = e.seq where l.leaf_index = 17')) as [{ id: string }];
+    const paths = [
+      '/v1/log/proof/inclusion?index=0&treeSize=1',
+      '/v1/log/proof/inclusion?index=44&treeSize=45',
+      '/v1/log/proof/inclusion?index=17&treeSize=30',
+      '/v1/log/proof/inclusion?index=17',
+      `/v1/log/proof/inclusion?eventId=${id}&treeSize=20`,
+      '/v1/log/proof/consistency?from=7&to=45',
+      '/v1/log/proof/consistency?from=45&to=45',
+      '/v1/log/leaves?start=3&end=40',
+    ];
+    for (const path of paths) expect(await getJson(sync, path), path).toEqual(await getJson(t.app, path));
+    for (const path of ['/v1/log/proof/inclusion?index=45&treeSize=45', '/v1/log/proof/inclusion?index=3&treeSize=46', '/v1/log/proof/consistency?from=3&to=46']) {
+      const answer = async (res: Response) => ({ ...((await res.json()) as Record<string, unknown>), status: res.status, requestId: undefined });
+      expect(await answer(await sync.request(path)), path).toEqual(await answer(await t.app.request(path)));
+    }
   });
 });

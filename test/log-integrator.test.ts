@@ -5,11 +5,12 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkpointVerifierKey, logOriginOf, parseCheckpoint } from '../src/crypto/checkpoint.js';
-import { pseudonymMatches } from '../src/crypto/log-leaf.js';
+import { buildLeaf, pseudonymMatches } from '../src/crypto/log-leaf.js';
 import { emptyRoot } from '../src/crypto/merkle/index.js';
 import { verifyNote } from '../src/crypto/signed-note.js';
 import { LogIntegrityError, runIntegrator, type IntegratorStage } from '../src/jobs/integrator.js';
 import type { Db } from '../src/storage/db.js';
+import { loadEvents } from '../src/storage/erasure-repo.js';
 import { ENGINE } from './support/database.js';
 import { createTestContext, type TestContext } from './support/harness.js';
 import { expectLogVerifies, getJson, insertEvents, readLog, resetLog } from './support/log.js';
@@ -29,7 +30,7 @@ beforeEach(async () => {
 
 const count = async (db: Db, sql: string) => Number((await db.query<{ n: bigint }>(sql))[0]!.n);
 const leafIndices = async (db: Db) =>
-  (await db.query<{ id: string; leaf_index: bigint | null }>('select id, leaf_index from audit_events order by seq')).map((r) => ({
+  (await db.query<{ id: string; leaf_index: bigint | null }>('select e.id, l.leaf_index from audit_events e left join log_leaves l on l.seq = e.seq order by e.seq')).map((r) => ({
     id: r.id,
     leaf: r.leaf_index === null ? null : Number(r.leaf_index),
   }));
@@ -63,7 +64,7 @@ describe(`log integrator on ${ENGINE}`, () => {
 
   it('commits personal fields as per-event salted hashes, so erasing them keeps the leaf', async () => {
     const citizen = '01938f2e-8a4b-7c3d-9e5f-0a1b2c3d4e5f';
-    await insertEvents(t.db, t.clock, 2, () => ({
+    const ids = await insertEvents(t.db, t.clock, 2, () => ({
       type: 'consent.granted',
       actorType: 'citizen',
       actorId: citizen,
@@ -83,14 +84,20 @@ describe(`log integrator on ${ENGINE}`, () => {
     expect(a!.citizenId).toMatch(/^sha256:[A-Za-z0-9_-]{43}$/);
     expect(a!.actorId).toBe(a!.citizenId);
     expect(a!.citizenId).not.toBe(b!.citizenId); // a fresh salt per event: no linking across events
-    const [row] = await t.db.query<{ salt: Uint8Array }>('select salt from audit_events where leaf_index = 0');
+    const [row] = await t.db.query<{ salt: Uint8Array }>('select salt from log_leaves where leaf_index = 0');
     expect(await pseudonymMatches(row!.salt, citizen, a!.citizenId)).toBe(true);
     expect(await pseudonymMatches(row!.salt, 'ps-secret-ref', a!.data.subjectRef)).toBe(true);
     expect(await pseudonymMatches(row!.salt, 'someone-else', a!.data.subjectRef)).toBe(false);
 
-    // Erasure: salt and personal values go, the committed pseudonyms stay; the leaves do not change.
+    // Erasure: salt and personal values go, the committed pseudonyms are stored in their place
+    // (as the erasure's redaction does); the leaves do not change.
+    for (const e of await loadEvents(t.db, ids)) {
+      const { pseudonyms } = await buildLeaf(e);
+      expect(Object.keys(pseudonyms).sort()).toEqual(['/actorId', '/citizenId', '/data/items/0/subjectRef', '/data/subjectRef']);
+      await t.db.query('update log_leaves set salt = null, pseudonyms = $2::jsonb where seq = $1', [e.seq.toString(), pseudonyms]);
+    }
     await t.db.query(
-      `update audit_events set salt = null, citizen_id = null, actor_id = null,
+      `update audit_events set citizen_id = null, actor_id = null,
          data = jsonb_set(jsonb_set(data, '{subjectRef}', 'null'), '{items,0,subjectRef}', 'null')`,
     );
     const after = await readLog(t.app);
@@ -148,7 +155,9 @@ describe(`log integrator on ${ENGINE}`, () => {
     release();
     await slowTx;
     expect(await runIntegrator(t.deps)).toBe(4n);
-    const rows = await t.db.query<{ request_id: string; leaf_index: bigint; seq: bigint }>('select request_id, leaf_index, seq from audit_events order by leaf_index');
+    const rows = await t.db.query<{ request_id: string; leaf_index: bigint; seq: bigint }>(
+      'select e.request_id, l.leaf_index, e.seq from audit_events e join log_leaves l on l.seq = e.seq order by l.leaf_index',
+    );
     expect(rows.map((r) => r.request_id)).toEqual(['fast-0', 'fast-1', 'fast-2', 'slow']);
     expect(rows[3]!.seq).toBeLessThan(rows[0]!.seq); // smaller seq, later leaf
     await expectLogVerifies(t.app, t.db);
@@ -188,7 +197,7 @@ describe(`log integrator on ${ENGINE}`, () => {
         },
       }),
     ).rejects.toThrow('injected failure');
-    expect(await count(t.db, 'select count(*) as n from audit_events where leaf_index is not null')).toBe(4);
+    expect(await count(t.db, 'select count(*) as n from log_leaves')).toBe(4);
     expect(await count(t.db, 'select count(*) as n from log_nodes')).toBe(nodes);
     expect(await count(t.db, 'select max(tree_size) as n from log_checkpoints')).toBe(4);
     expect(await runIntegrator(t.deps, { batch: 4 })).toBe(9n);
@@ -206,7 +215,7 @@ describe(`log integrator on ${ENGINE}`, () => {
         },
       }),
     ).rejects.toThrow();
-    expect(await count(t.db, 'select count(*) as n from audit_events where leaf_index is not null')).toBe(0);
+    expect(await count(t.db, 'select count(*) as n from log_leaves')).toBe(0);
     expect(await count(t.db, 'select count(*) as n from log_nodes')).toBe(0);
     expect(await runIntegrator(t.deps)).toBe(6n);
     await expectLogVerifies(t.app, t.db);
@@ -219,7 +228,7 @@ describe(`log integrator on ${ENGINE}`, () => {
     await insertEvents(t.db, t.clock, 2);
     await expect(runIntegrator(t.deps)).rejects.toBeInstanceOf(LogIntegrityError);
     expect(await count(t.db, 'select max(tree_size) as n from log_checkpoints')).toBe(3);
-    expect(await count(t.db, 'select count(*) as n from audit_events where leaf_index is null')).toBe(2);
+    expect(await count(t.db, 'select count(*) as n from log_pending')).toBe(2);
   });
 
   it('signs the same tree again when the origin changes, never a different one', async () => {

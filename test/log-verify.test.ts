@@ -82,7 +82,7 @@ describe(`permis log verify (${ENGINE})`, () => {
 
   it('detects a changed event', async () => {
     await verifiedLog(9);
-    await t.db.query(`update audit_events set data = jsonb_set(data, '{decision}', '"permit"') where leaf_index = 3`);
+    await t.db.query(`update audit_events set data = jsonb_set(data, '{decision}', '"permit"') where seq = (select seq from log_leaves where leaf_index = 3)`);
     const r = await verify();
     expect(r.code).toBe(1);
     expect(r.output).toMatch(/FAILED: the leaves hash to root .* not the checkpoint's .*: the log was altered/);
@@ -93,7 +93,7 @@ describe(`permis log verify (${ENGINE})`, () => {
 
   it('detects a deleted leaf', async () => {
     await verifiedLog(9);
-    await t.db.query('delete from audit_events where leaf_index = 5');
+    await t.db.query('delete from audit_events where seq = (select seq from log_leaves where leaf_index = 5)');
     const r = await verify();
     expect(r.code).toBe(1);
     expect(r.output).toContain('FAILED: leaf 5 is missing from the log');
@@ -102,9 +102,9 @@ describe(`permis log verify (${ENGINE})`, () => {
   it('detects two swapped leaves', async () => {
     await verifiedLog(9);
     await t.db.transaction(async (tx) => {
-      await tx.query('update audit_events set leaf_index = 1000001 where leaf_index = 2');
-      await tx.query('update audit_events set leaf_index = 2 where leaf_index = 6');
-      await tx.query('update audit_events set leaf_index = 6 where leaf_index = 1000001');
+      await tx.query('update log_leaves set leaf_index = 1000001 where leaf_index = 2');
+      await tx.query('update log_leaves set leaf_index = 2 where leaf_index = 6');
+      await tx.query('update log_leaves set leaf_index = 6 where leaf_index = 1000001');
     });
     const r = await verify();
     expect(r.code).toBe(1);
@@ -116,7 +116,8 @@ describe(`permis log verify (${ENGINE})`, () => {
     await growLog(6);
     expect((await verify()).code).toBe(0); // the saved checkpoint is now at 12
     // Cut the log back to its checkpoint at 6 leaves: later events, nodes and checkpoints gone.
-    await t.db.query('delete from audit_events where leaf_index >= 6');
+    await t.db.query('delete from audit_events where seq in (select seq from log_leaves where leaf_index >= 6)');
+    await t.db.query('delete from log_leaves where leaf_index >= 6');
     await t.db.query('delete from log_checkpoints where tree_size > 6');
     await t.db.query('delete from log_nodes where (idx + 1) * (1::bigint << level) > 6');
     const r = await verify();
@@ -127,7 +128,7 @@ describe(`permis log verify (${ENGINE})`, () => {
   it('detects a forked tree re-signed with the log key', async () => {
     await verifiedLog(8);
     // Rewrite history (an event at leaf 1), append, and sign a checkpoint over the forked leaves.
-    await t.db.query(`update audit_events set data = jsonb_set(data, '{decision}', '"deny"') where leaf_index = 1`);
+    await t.db.query(`update audit_events set data = jsonb_set(data, '{decision}', '"deny"') where seq = (select seq from log_leaves where leaf_index = 1)`);
     await growLog(5);
     const { leaves } = await readLog(t.app).catch(() => ({ leaves: [] as Uint8Array[] }));
     expect(leaves.length).toBe(13);

@@ -227,7 +227,7 @@ describe(`officer search on ${ENGINE}`, () => {
     await runIntegrator(t.deps);
     const after = await officerGet(t, officer.token, '/v1/officer/events', { subjectRef: refA, reason: 'category_not_covered' });
     expect(after.body.items[0].leafIndex).toMatch(/^(0|[1-9]\d*)$/);
-    const [row] = await t.db.query<{ leaf_index: bigint | string }>('select leaf_index from audit_events where id = $1', [e.id]);
+    const [row] = await t.db.query<{ leaf_index: bigint | string }>('select l.leaf_index from audit_events e join log_leaves l on l.seq = e.seq where e.id = $1', [e.id]);
     expect(after.body.items[0].leafIndex).toBe(String(row!.leaf_index));
   });
 

@@ -7,8 +7,8 @@
  * hashes (`pseudonyms`), so the leaf, and with it the tree, stays exactly the same.
  */
 import { b64url, concat, sha256, utf8 } from '../domain/encoding.js';
+import { canonicalJsonText as canonicalJson } from './canonical-json.js';
 import type { SyncSha256 } from './merkle/hash.js';
-import { canonicalJson } from './terms-hash.js';
 
 /** Version of the leaf format, the `v` member of every leaf. */
 export const LEAF_FORMAT_VERSION = 1;
@@ -65,14 +65,15 @@ export class LeafError extends Error {
 /** A personal value waiting for its pseudonym: the hash input and where the result goes. */
 interface PendingPseudonym {
   pointer: string;
-  /** salt ‖ UTF-8 value. */
-  message: Uint8Array;
+  /** The value as hashed after the salt: strings as they are, anything else as canonical JSON. */
+  text: string;
   set(pseudonym: string): void;
 }
 
 /** A leaf laid out with its pseudonyms still to hash. */
 interface LeafPlan {
   leaf: Record<string, unknown>;
+  salt: Uint8Array | null;
   pseudonyms: Record<string, string>;
   pending: PendingPseudonym[];
 }
@@ -87,8 +88,7 @@ function planLeaf(event: LeafEvent): LeafPlan {
   const hide = (pointer: string, value: unknown, set: (pseudonym: string) => void): string | null => {
     if (salt) {
       if (value === null || value === undefined) return null;
-      const message = typeof value === 'string' ? value : canonicalJson(value);
-      pending.push({ pointer, message: concat(salt, utf8(message)), set });
+      pending.push({ pointer, text: typeof value === 'string' ? value : canonicalJson(value), set });
       return null;
     }
     const kept = event.pseudonyms?.[pointer];
@@ -125,7 +125,7 @@ function planLeaf(event: LeafEvent): LeafPlan {
   if (event.actorType === 'citizen') leaf.actorId = hide('/actorId', event.actorId, (h) => (leaf.actorId = h));
   leaf.citizenId = hide('/citizenId', event.citizenId, (h) => (leaf.citizenId = h));
   leaf.data = walk(event.data ?? {}, '/data');
-  return { leaf, pseudonyms, pending };
+  return { leaf, salt, pseudonyms, pending };
 }
 
 /** Places the pseudonyms (digests in `plan.pending` order) and encodes the leaf. */
@@ -146,7 +146,21 @@ function finishLeaf(plan: LeafPlan, digests: readonly Uint8Array[]): { data: Uin
  */
 export async function buildLeaf(event: LeafEvent): Promise<{ data: Uint8Array; pseudonyms: Record<string, string> }> {
   const plan = planLeaf(event);
-  return finishLeaf(plan, await Promise.all(plan.pending.map((p) => sha256(p.message))));
+  return finishLeaf(plan, await Promise.all(plan.pending.map((p) => sha256(concat(plan.salt!, utf8(p.text))))));
+}
+
+const encoder = new TextEncoder();
+/** Reused input buffer of the synchronous hashes (salt ‖ value, 0x00 ‖ leaf): no allocation per hash. */
+let scratch = new Uint8Array(4096);
+
+/** `sha(prefix ‖ UTF-8 text)`, the input written into {@link scratch}. */
+function hashPrefixed(sha: SyncSha256, prefix: Uint8Array, text: string): Uint8Array {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+  const need = prefix.length + text.length * 3;
+  if (scratch.length < need) scratch = new Uint8Array(Math.max(need, scratch.length * 2));
+  scratch.set(prefix, 0);
+  const { written } = encoder.encodeInto(text, scratch.subarray(prefix.length));
+  return sha(scratch.subarray(0, prefix.length + written));
 }
 
 /**
@@ -155,7 +169,24 @@ export async function buildLeaf(event: LeafEvent): Promise<{ data: Uint8Array; p
  */
 export function buildLeafSync(event: LeafEvent, sha: SyncSha256): { data: Uint8Array; pseudonyms: Record<string, string> } {
   const plan = planLeaf(event);
-  return finishLeaf(plan, plan.pending.map((p) => sha(p.message)));
+  return finishLeaf(plan, plan.pending.map((p) => hashPrefixed(sha, plan.salt!, p.text)));
+}
+
+const LEAF_PREFIX = new Uint8Array([0x00]);
+
+/**
+ * RFC 9162 §2.1.1 leaf hash of `event`'s leaf, SHA-256(0x00 ‖ leaf data), with a synchronous
+ * SHA-256: the hash of {@link buildLeafSync}'s data, for the integrator, which needs no more.
+ */
+export function leafHashOfEventSync(event: LeafEvent, sha: SyncSha256): Uint8Array {
+  const plan = planLeaf(event);
+  plan.pending.forEach((p) => p.set(PSEUDONYM_PREFIX + b64url(hashPrefixed(sha, plan.salt!, p.text))));
+  return hashPrefixed(sha, LEAF_PREFIX, canonicalJson(plan.leaf));
+}
+
+/** {@link buildLeafSync} with `sha` when a runtime injected one, else {@link buildLeaf} (WebCrypto). */
+export async function buildLeafWith(event: LeafEvent, sha?: SyncSha256): Promise<{ data: Uint8Array; pseudonyms: Record<string, string> }> {
+  return sha ? buildLeafSync(event, sha) : buildLeaf(event);
 }
 
 /**

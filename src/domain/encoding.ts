@@ -5,16 +5,35 @@ const enc = new TextEncoder();
 /** UTF-8 bytes of `s`. */
 export const utf8 = (s: string): Uint8Array => enc.encode(s);
 
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** RFC 4648 §4/§5 encoding with `alphabet`, padded or not; by table (the log encodes millions of digests). */
+function base64(bytes: Uint8Array, alphabet: string, pad: boolean): string {
+  let s = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    s += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]! + alphabet[(n >> 6) & 63]! + alphabet[n & 63]!;
+  }
+  if (bytes.length - i === 1) {
+    const n = bytes[i]! << 16;
+    s += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]! + (pad ? '==' : '');
+  } else if (bytes.length - i === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    s += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]! + alphabet[(n >> 6) & 63]! + (pad ? '=' : '');
+  }
+  return s;
+}
+
 /** Base64url without padding (RFC 4648 §5). */
 export function b64url(bytes: Uint8Array): string {
-  return b64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return base64(bytes, B64URL, false);
 }
 
 /** Standard base64 with padding (RFC 4648 §4). */
 export function b64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
+  return base64(bytes, B64, true);
 }
 
 /** Decodes base64 or base64url (padding optional); throws on invalid input. */

@@ -6,11 +6,12 @@
  *    audit event and `consent.withdrawn` webhook, and rejects every pending request addressed
  *    to the citizen (`request.rejected`): services are notified before anything is redacted.
  * 2. The log integrator runs until no event naming the citizen is pending, so every such
- *    event has its salt and pseudonyms (the leaf commits to the hashes, not the values).
- * 3. One transaction redacts those events (personal values and salts set to null, each
- *    leaf proven unchanged), deletes passkeys, sessions, challenges, roles, subject bindings
- *    and idempotency records, cuts the consents' and requests' link to the account, and
- *    leaves a tombstone citizen row (`erased_at`, empty name).
+ *    event has a leaf and its salt (the leaf commits to the hashes, not the values).
+ * 3. One transaction redacts those events (personal values and salts set to null, the
+ *    pseudonyms stored in their place, each leaf proven unchanged), deletes passkeys,
+ *    sessions, challenges, roles, subject bindings and idempotency records, cuts the
+ *    consents' and requests' link to the account, and leaves a tombstone citizen row
+ *    (`erased_at`, empty name).
  *
  * Every step is idempotent, so an erasure interrupted anywhere completes when run again (by
  * the citizen retrying while their session still lives, or by {@link resumeErasures}).
@@ -179,7 +180,7 @@ async function redactEvents(tx: Sql, who: RedactionSubject, refs: readonly strin
     const redactions: Redaction[] = [];
     for (const row of rows) {
       const out = await redactEventKeepingLeaf(row, who);
-      if (out.changed) redactions.push({ id: row.id, citizenId: out.event.citizenId, actorId: out.event.actorId, data: out.event.data });
+      if (out.changed) redactions.push({ id: row.id, citizenId: out.event.citizenId, actorId: out.event.actorId, data: out.event.data, pseudonyms: out.event.pseudonyms ?? {} });
     }
     n += await writeRedactions(tx, redactions, at);
   }

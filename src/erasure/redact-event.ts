@@ -101,13 +101,16 @@ export function redactEvent(event: LeafEvent, who: RedactionSubject): { event: L
 
 /**
  * Redacts `event` for `who` and proves the leaf unchanged: the leaf data of the redacted
- * event (built from the stored pseudonyms) must equal that of the stored one. Throws
- * RedactionError otherwise, so a redaction that would break the tree is never written.
+ * event (built from the pseudonyms) must equal that of the stored one. The returned event
+ * carries every pseudonym of its leaf, to store as its salt goes (until then they follow from
+ * the salt and the values, so the integrator does not store them). Throws RedactionError when
+ * the leaf would change, so a redaction that would break the tree is never written.
  */
 export async function redactEventKeepingLeaf(event: LeafEvent, who: RedactionSubject): Promise<{ event: LeafEvent; changed: boolean }> {
-  const out = redactEvent(event, who);
-  if (!out.changed) return out;
-  const [before, after] = await Promise.all([buildLeaf(event), buildLeaf(out.event)]);
+  const before = await buildLeaf(event);
+  const out = redactEvent(event.salt ? { ...event, pseudonyms: before.pseudonyms } : event, who);
+  if (!out.changed) return { event, changed: false };
+  const after = await buildLeaf(out.event);
   if (!bytesEqual(before.data, after.data)) throw new RedactionError(`redacting event ${event.id} would change its leaf`);
   return out;
 }

@@ -1,6 +1,7 @@
 import type { Clock, Random } from '../domain/runtime.js';
 import type { Db } from '../storage/db.js';
 import type { KeyRing } from '../crypto/key-ring.js';
+import type { SyncSha256 } from '../crypto/merkle/index.js';
 
 /** Settings the core needs; built and validated only in `src/entry/`. */
 export interface AppConfig {
@@ -31,6 +32,12 @@ export interface AppDeps {
   clock: Clock;
   random: Random;
   config: AppConfig;
+  /**
+   * A synchronous SHA-256 (FIPS 180-4) that a runtime entry may inject for the log's many
+   * hashes (integrator, proofs, leaves): the Node entry passes `node:crypto`'s; without it,
+   * WebCrypto (a promise per hash). The same digests either way.
+   */
+  sha256?: SyncSha256;
   /** Where unexpected errors are reported; never shown to callers. */
   log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }

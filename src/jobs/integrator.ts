@@ -1,25 +1,25 @@
 /**
- * The log integrator (DESIGN §6): takes committed pending audit events in `seq` order, gives
- * them contiguous leaf indices, stores the hashes of the subtrees they complete, and signs a
- * C2SP checkpoint of the new tree — one transaction per batch, under a transaction-scoped
- * advisory lock, so one integrator runs at a time on any number of replicas and a crash
- * mid-batch leaves nothing behind. Before signing it checks that the stored frontier still
- * yields the previous checkpoint's root, so every checkpoint extends the previous one.
+ * The log integrator (DESIGN §6): takes committed pending audit events in `seq` order off the
+ * queue, gives them contiguous leaf indices (one narrow `log_leaves` row each, with a fresh
+ * salt), stores the hashes of the subtrees they complete, and signs a C2SP checkpoint of the
+ * new tree — one transaction per batch, under a transaction-scoped advisory lock, so one
+ * integrator runs at a time on any number of replicas and a crash mid-batch leaves nothing
+ * behind. Before signing it checks that the stored frontier still yields the previous
+ * checkpoint's root, so every checkpoint extends the previous one.
  */
 import { checkpointSigner, logOriginOf, parseCheckpoint, signCheckpoint } from '../crypto/checkpoint.js';
-import { buildLeaf, buildLeafSync, SALT_BYTES } from '../crypto/log-leaf.js';
-import { bytesEqual, emptyRoot, extendTree, frontierNodes, leafHash, leafHashSync, type SyncSha256, treeRoot } from '../crypto/merkle/index.js';
+import { buildLeaf, leafHashOfEventSync, SALT_BYTES } from '../crypto/log-leaf.js';
+import { bytesEqual, emptyRoot, extendTree, frontierNodes, leafHash, type SyncSha256, treeRoot } from '../crypto/merkle/index.js';
 import { type NoteSigner, parseNote } from '../crypto/signed-note.js';
 import type { AppDeps } from '../http/deps.js';
 import type { Sql } from '../storage/db.js';
 import {
-  assignLeaves,
+  appendLeaves,
   insertCheckpoint,
   insertNodes,
   integratedCount,
   latestCheckpoint,
   LOG_INTEGRATOR_LOCK,
-  type LeafAssignment,
   type LeafRow,
   nodeReader,
   pendingEvents,
@@ -28,7 +28,7 @@ import {
 } from '../storage/log-repo.js';
 
 /** What the integrator needs from the app's dependencies. */
-export type IntegratorDeps = Pick<AppDeps, 'db' | 'keys' | 'clock' | 'random' | 'config'>;
+export type IntegratorDeps = Pick<AppDeps, 'db' | 'keys' | 'clock' | 'random' | 'config' | 'sha256'>;
 
 /** Points inside a batch's transaction where {@link IntegratorOptions.onStage} is called. */
 export type IntegratorStage = 'leaves-assigned' | 'nodes-stored' | 'checkpoint-stored';
@@ -47,7 +47,7 @@ export interface IntegratorOptions {
   /**
    * A synchronous SHA-256 for the leaves, pseudonyms and nodes (the Node entry passes
    * `node:crypto`'s): the same log, several times faster than a WebCrypto promise per hash.
-   * Default: WebCrypto.
+   * Default: `deps.sha256`, else WebCrypto.
    */
   sha256?: SyncSha256;
 }
@@ -67,6 +67,8 @@ interface BatchResult {
   /** False when another integrator held the lock. */
   locked: boolean;
   added: number;
+  /** The largest seq the batch took off the queue. */
+  lastSeq?: bigint;
 }
 
 /**
@@ -79,14 +81,18 @@ export async function runIntegrator(deps: IntegratorDeps, opts: IntegratorOption
   const batch = opts.batch ?? 1000;
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError('batch must be a positive integer');
   const maxBatches = opts.maxBatches ?? Number.POSITIVE_INFINITY;
+  // The first batch reads the whole queue; the next ones continue after the last seq taken
+  // (an event that commits late with a smaller seq waits for the next call's first batch).
+  let after: bigint | undefined;
   for (let done = 0; done < maxBatches; done++) {
-    const r = await deps.db.transaction((tx) => integrateBatch(tx, deps, batch, opts));
+    const r = await deps.db.transaction((tx) => integrateBatch(tx, deps, batch, opts, after));
     if (!r.locked || r.added < batch) break;
+    after = r.lastSeq;
   }
   return (await latestCheckpoint(deps.db))?.treeSize ?? 0n;
 }
 
-async function integrateBatch(tx: Sql, deps: IntegratorDeps, batch: number, opts: IntegratorOptions): Promise<BatchResult> {
+async function integrateBatch(tx: Sql, deps: IntegratorDeps, batch: number, opts: IntegratorOptions, after?: bigint): Promise<BatchResult> {
   const [lock] = await tx.query<{ ok: boolean }>('select pg_try_advisory_xact_lock($1) as ok', [LOG_INTEGRATOR_LOCK]);
   if (!lock?.ok) return { locked: false, added: 0 };
   const origin = logOriginOf(deps.config.publicUrl);
@@ -112,25 +118,27 @@ async function integrateBatch(tx: Sql, deps: IntegratorDeps, batch: number, opts
     throw new LogIntegrityError(`the stored nodes do not yield the root of the checkpoint at size ${size}`);
   }
 
-  const events = await pendingEvents(tx, batch);
+  const events = await pendingEvents(tx, batch, after);
   if (events.length === 0) {
     await resignIfStale(tx, last, origin, signer);
     return { locked: true, added: 0 };
   }
-  // Each chunk's leaf indices are sent as soon as its leaves are built (one connection, so the
-  // statements run in order; the driver overlaps them with hashing only as far as it can
-  // write ahead). Everything stays in this batch's transaction.
-  const assigning: Promise<number>[] = [];
+  // Each chunk's leaves are sent as soon as they are built (one connection, so the statements
+  // run in order; the driver overlaps them with hashing only as far as it can write ahead).
+  // Everything stays in this batch's transaction.
+  const sha = opts.sha256 ?? deps.sha256;
+  const appending: Promise<number>[] = [];
   const hashes: Uint8Array[] = [];
-  for (let from = 0; from < events.length; from += ASSIGN_CHUNK) {
-    const part = await leafAssignments(events.slice(from, from + ASSIGN_CHUNK), size + BigInt(from), deps.random, opts.sha256);
-    for (const l of part) hashes.push(l.hash);
-    assigning.push(settledLater(assignLeaves(tx, part)));
+  for (let from = 0; from < events.length; from += APPEND_CHUNK) {
+    const part = events.slice(from, from + APPEND_CHUNK);
+    const salts = drawSalts(deps.random, part.length);
+    for (const h of await leafHashes(part, salts, sha)) hashes.push(h);
+    appending.push(settledLater(appendLeaves(tx, size + BigInt(from), part.map((e) => e.seq), salts)));
   }
-  const grown = await extendTree(tree, hashes, opts.sha256);
+  const grown = await extendTree(tree, hashes, sha);
   const storing = settledLater(insertNodes(tx, grown.nodes));
-  const changed = (await Promise.all(assigning)).reduce((a, n) => a + n, 0);
-  if (changed !== events.length) throw new LogIntegrityError('events were integrated by someone else during this batch');
+  const taken = (await Promise.all(appending)).reduce((a, n) => a + n, 0);
+  if (taken !== events.length) throw new LogIntegrityError('events were integrated by someone else during this batch');
   await opts.onStage?.('leaves-assigned', tx);
   await storing;
   await opts.onStage?.('nodes-stored', tx);
@@ -139,40 +147,27 @@ async function integrateBatch(tx: Sql, deps: IntegratorDeps, batch: number, opts
   const note = await signCheckpoint({ origin, size: grown.tree.size, root }, signer);
   await insertCheckpoint(tx, { treeSize: grown.tree.size, root, note, createdAt: now });
   await opts.onStage?.('checkpoint-stored', tx);
-  return { locked: true, added: events.length };
+  return { locked: true, added: events.length, lastSeq: events[events.length - 1]!.seq };
 }
 
-/** Events per leaf-assignment statement inside a batch. */
-const ASSIGN_CHUNK = 2000;
+/** Events per leaf-append statement inside a batch. */
+const APPEND_CHUNK = 2000;
 
-/** Salts per call of `random.bytes` (getRandomValues gives at most 65,536 bytes a call). */
-const SALTS_PER_DRAW = 2048;
+/** Most bytes per call of `random.bytes` (getRandomValues gives at most 65,536 bytes a call). */
+const RANDOM_DRAW = 65_536;
 
-/** A pending event's leaf: what {@link assignLeaves} stores, and its leaf hash. */
-type BuiltLeaf = LeafAssignment & { hash: Uint8Array };
+/** `n` fresh 32-byte salts, concatenated. */
+function drawSalts(random: IntegratorDeps['random'], n: number): Uint8Array {
+  const out = new Uint8Array(n * SALT_BYTES);
+  for (let at = 0; at < out.length; at += RANDOM_DRAW) out.set(random.bytes(Math.min(RANDOM_DRAW, out.length - at)), at);
+  return out;
+}
 
-/** Builds the leaves of `events`, the first at index `first`, each with a fresh salt. */
-async function leafAssignments(events: readonly LeafRow[], first: bigint, random: IntegratorDeps['random'], sha?: SyncSha256): Promise<BuiltLeaf[]> {
-  let block: Uint8Array = new Uint8Array(0);
-  const saltOf = (i: number) => {
-    const k = i % SALTS_PER_DRAW;
-    if (k === 0) block = random.bytes(SALT_BYTES * Math.min(SALTS_PER_DRAW, events.length - i));
-    return block.slice(k * SALT_BYTES, (k + 1) * SALT_BYTES);
-  };
-  if (sha) {
-    return events.map((e, i) => {
-      const salt = saltOf(i);
-      const leaf = buildLeafSync({ ...e, salt }, sha);
-      return { id: e.id, leafIndex: first + BigInt(i), salt, pseudonyms: leaf.pseudonyms, hash: leafHashSync(sha, leaf.data) };
-    });
-  }
-  return Promise.all(
-    events.map(async (e, i) => {
-      const salt = saltOf(i);
-      const leaf = await buildLeaf({ ...e, salt });
-      return { id: e.id, leafIndex: first + BigInt(i), salt, pseudonyms: leaf.pseudonyms, hash: await leafHash(leaf.data) };
-    }),
-  );
+/** The leaf hashes of `events`, event `i` given the salt at `salts[32i …]` (set on the event). */
+async function leafHashes(events: LeafRow[], salts: Uint8Array, sha?: SyncSha256): Promise<Uint8Array[]> {
+  events.forEach((e, i) => (e.salt = salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES)));
+  if (sha) return events.map((e) => leafHashOfEventSync(e, sha));
+  return Promise.all(events.map(async (e) => leafHash((await buildLeaf(e)).data)));
 }
 
 /** `p`, marked handled now (it is awaited later; a rejection meanwhile must not count as unhandled). */

@@ -5,7 +5,7 @@
  */
 import type { Sql } from './db.js';
 import { type EventFilter, filterSql } from './event-filter.js';
-import { EVENT_LEAF_COLUMNS, type EventLeafDbRow, type EventLeafRow, toEventLeafRow } from './event-leaf-rows.js';
+import { EVENT_LEAF_COLUMNS, EVENT_LEAF_FROM, type EventLeafDbRow, type EventLeafRow, toEventLeafRow } from './event-leaf-rows.js';
 
 /** Filters a citizen may use on their access log. */
 export type AccessLogFilter = Pick<EventFilter, 'serviceId' | 'purpose' | 'category' | 'decision' | 'types' | 'from' | 'to'>;
@@ -25,7 +25,7 @@ export async function listAccessLog(sql: Sql, citizenId: string, f: AccessLogFil
   const before = page.before === undefined ? '' : ` and e.id < $${params.push(page.before)}::uuid`;
   const rows = await sql.query<EventLeafDbRow & { s_client_id: string | null; s_name: Record<string, string> | null }>(
     `select ${EVENT_LEAF_COLUMNS}, s.client_id as s_client_id, s.name as s_name
-     from audit_events e left join services s on s.id = e.service_id
+     from ${EVENT_LEAF_FROM} left join services s on s.id = e.service_id
      where e.citizen_id = $1::uuid and ${filters}${before}
      order by e.id desc limit $${params.push(page.limit)}`,
     params,

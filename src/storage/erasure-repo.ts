@@ -5,7 +5,7 @@
  */
 import { toHex } from '../domain/encoding.js';
 import type { Sql } from './db.js';
-import { EVENT_LEAF_COLUMNS, type EventLeafDbRow, type EventLeafRow, toEventLeafRow } from './event-leaf-rows.js';
+import { EVENT_LEAF_COLUMNS, EVENT_LEAF_FROM, type EventLeafDbRow, type EventLeafRow, toEventLeafRow } from './event-leaf-rows.js';
 
 /** The erasure state of a citizen row. */
 export interface ErasureState {
@@ -93,8 +93,8 @@ const NAMES_CITIZEN = `(e.citizen_id = $1::uuid
 /** Ids of the events that may name the citizen, and whether each is still pending (no leaf yet). */
 export async function eventsNaming(sql: Sql, citizenId: string, subjectRefs: readonly string[]): Promise<{ id: string; serviceId: string | null; subjectRef: string | null; pending: boolean }[]> {
   const rows = await sql.query<{ id: string; service_id: string | null; subject_ref: string | null; pending: boolean }>(
-    `select e.id, e.service_id, e.data ->> 'subjectRef' as subject_ref, e.leaf_index is null as pending
-     from audit_events e where ${NAMES_CITIZEN} order by e.seq`,
+    `select e.id, e.service_id, e.data ->> 'subjectRef' as subject_ref, l.seq is null as pending
+     from ${EVENT_LEAF_FROM} where ${NAMES_CITIZEN} order by e.seq`,
     [citizenId, [...new Set(subjectRefs)]],
   );
   return rows.map((r) => ({ id: r.id, serviceId: r.service_id, subjectRef: r.subject_ref, pending: r.pending }));
@@ -102,10 +102,10 @@ export async function eventsNaming(sql: Sql, citizenId: string, subjectRefs: rea
 
 /** True when some pending (not yet integrated) event may name the citizen. */
 export async function hasPendingEventsNaming(sql: Sql, citizenId: string, subjectRefs: readonly string[]): Promise<boolean> {
-  const rows = await sql.query(`select 1 from audit_events e where e.leaf_index is null and ${NAMES_CITIZEN} limit 1`, [
-    citizenId,
-    [...new Set(subjectRefs)],
-  ]);
+  const rows = await sql.query(
+    `select 1 from audit_events e where not exists (select 1 from log_leaves l where l.seq = e.seq) and ${NAMES_CITIZEN} limit 1`,
+    [citizenId, [...new Set(subjectRefs)]],
+  );
   return rows.length > 0;
 }
 
@@ -118,22 +118,24 @@ export async function hasEventsWithCitizenId(sql: Sql, citizenId: string): Promi
 /** The events with these ids, with everything their leaves need. */
 export async function loadEvents(sql: Sql, ids: readonly string[]): Promise<EventLeafRow[]> {
   if (ids.length === 0) return [];
-  const rows = await sql.query<EventLeafDbRow>(`select ${EVENT_LEAF_COLUMNS} from audit_events e where e.id = any($1::uuid[]) order by e.seq`, [ids]);
+  const rows = await sql.query<EventLeafDbRow>(`select ${EVENT_LEAF_COLUMNS} from ${EVENT_LEAF_FROM} where e.id = any($1::uuid[]) order by e.seq`, [ids]);
   return rows.map(toEventLeafRow);
 }
 
-/** One redacted event to write: its personal columns and data, its salt gone. */
+/** One redacted event to write: its personal columns and data, and the pseudonyms that stand in for them. */
 export interface Redaction {
   id: string;
   citizenId: string | null;
   actorId: string | null;
   data: unknown;
+  /** Every pseudonym of the event's leaf, by JSON pointer (its salt goes). */
+  pseudonyms: Record<string, string>;
 }
 
 /**
- * Writes redactions: personal values as given, salt null, `redacted_at` set. Only rows that
- * have a leaf are touched (a pending event has no pseudonyms to stand in for its values).
- * Returns how many rows changed.
+ * Writes redactions: personal values as given and `redacted_at` on the event; on its leaf,
+ * the pseudonyms stored and the salt erased. Only events that have a leaf are touched (a
+ * pending event has no pseudonyms to stand in for its values). Returns how many changed.
  */
 export async function writeRedactions(tx: Sql, items: readonly Redaction[], at: Date): Promise<number> {
   let n = 0;
@@ -141,12 +143,27 @@ export async function writeRedactions(tx: Sql, items: readonly Redaction[], at: 
   for (let i = 0; i < items.length; i += CHUNK) {
     const part = items.slice(i, i + CHUNK);
     const rows = await tx.query<{ id: string }>(
-      `update audit_events e
-       set citizen_id = v.citizen_id, actor_id = v.actor_id, data = v.data::jsonb, salt = null, redacted_at = $5
-       from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) as v(id, citizen_id, actor_id, data)
-       where e.id = v.id and e.leaf_index is not null
-       returning e.id`,
-      [part.map((r) => r.id), part.map((r) => r.citizenId), part.map((r) => r.actorId), part.map((r) => JSON.stringify(r.data ?? {})), at],
+      `with v as (
+         select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[]) as v(id, citizen_id, actor_id, data, pseudonyms)
+       ), redacted as (
+         update audit_events e
+         set citizen_id = v.citizen_id, actor_id = v.actor_id, data = v.data::jsonb, redacted_at = $6
+         from v, log_leaves l
+         where e.id = v.id and l.seq = e.seq
+         returning e.id, e.seq
+       )
+       update log_leaves l set salt = null, pseudonyms = v.pseudonyms::jsonb
+       from redacted r join v on v.id = r.id
+       where l.seq = r.seq
+       returning r.id`,
+      [
+        part.map((r) => r.id),
+        part.map((r) => r.citizenId),
+        part.map((r) => r.actorId),
+        part.map((r) => JSON.stringify(r.data ?? {})),
+        part.map((r) => JSON.stringify(r.pseudonyms)),
+        at,
+      ],
     );
     n += rows.length;
   }

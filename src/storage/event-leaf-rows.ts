@@ -6,10 +6,21 @@
  */
 import type { LeafEvent } from '../crypto/log-leaf.js';
 
-/** The leaf columns of `audit_events e`, plus the row's log position and redaction mark. */
-export const EVENT_LEAF_COLUMNS = `e.id, e.seq, e.type, e.actor_type, e.actor_id, e.citizen_id, e.service_id, e.consent_id,
-  e.request_id, e.data, to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_exact,
-  e.salt, e.pseudonyms, e.leaf_index, e.redacted_at`;
+/** The event columns a leaf needs, of `audit_events e`, plus the row's redaction mark. */
+const EVENT_COLUMNS = `e.id, e.seq, e.type, e.actor_type, e.actor_id, e.citizen_id, e.service_id, e.consent_id,
+  e.request_id, e.data, to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_exact, e.redacted_at`;
+
+/**
+ * The leaf columns of `audit_events e` and its leaf `log_leaves l` (salt, pseudonyms, leaf
+ * index: null while pending); read them from {@link EVENT_LEAF_FROM} or an equivalent join.
+ */
+export const EVENT_LEAF_COLUMNS = `${EVENT_COLUMNS}, l.salt, l.pseudonyms, l.leaf_index`;
+
+/** Events with their leaves, if integrated (migrations/0010_log_leaves.sql). */
+export const EVENT_LEAF_FROM = 'audit_events e left join log_leaves l on l.seq = e.seq';
+
+/** The columns of {@link EVENT_LEAF_COLUMNS} for events known to be pending (no leaf to join). */
+export const PENDING_EVENT_COLUMNS = `${EVENT_COLUMNS}, null::bytea as salt, null::jsonb as pseudonyms, null::bigint as leaf_index`;
 
 /** An audit event as its leaf sees it, with its leaf index (null while pending) and redaction time. */
 export interface EventLeafRow extends LeafEvent {

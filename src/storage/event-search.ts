@@ -81,10 +81,11 @@ export async function searchEvents(sql: Sql, filter: EventFilter, page: EventPag
   params.push(page.limit);
   const rows = await sql.query<Row>(
     `select e.id, e.type, e.actor_type, e.actor_id, e.citizen_id, e.service_id, s.client_id as service_client_id,
-            e.consent_id, e.request_id, e.data, e.created_at, e.leaf_index::text as leaf_index, e.redacted_at is not null as redacted,
+            e.consent_id, e.request_id, e.data, e.created_at, l.leaf_index::text as leaf_index, e.redacted_at is not null as redacted,
             to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as position_at
      from audit_events e
      left join services s on s.id = e.service_id
+     left join log_leaves l on l.seq = e.seq
      where ${where}
      order by e.created_at ${dir}, e.id ${dir}
      limit $${params.length}`,

@@ -1,10 +1,12 @@
 /**
- * Storage of the transparency log (DESIGN §6): leaf assignment on `audit_events`, the stored
- * complete-subtree hashes in `log_nodes`, and the signed checkpoints in `log_checkpoints`.
- * Hashes travel as hex text so the same SQL runs on PGlite and postgres.js.
+ * Storage of the transparency log (DESIGN §6): the queue of pending events (`log_pending`),
+ * the leaves (`log_leaves`, one narrow row per leaf naming its event by `seq`), the stored
+ * complete-subtree hashes (`log_nodes`) and the signed checkpoints (`log_checkpoints`); see
+ * migrations/0010_log_leaves.sql. Bytes travel as hex text, and bulk values as one text
+ * parameter each, so the same SQL runs on PGlite and postgres.js without per-element work.
  */
 import type { HashedNode, NodeId, NodeReader } from '../crypto/merkle/index.js';
-import { EVENT_LEAF_COLUMNS, type EventLeafDbRow, toEventLeafRow } from './event-leaf-rows.js';
+import { EVENT_LEAF_COLUMNS, EVENT_LEAF_FROM, type EventLeafDbRow, PENDING_EVENT_COLUMNS, toEventLeafRow } from './event-leaf-rows.js';
 import type { LeafEvent } from '../crypto/log-leaf.js';
 import { toHex } from '../domain/encoding.js';
 import type { Sql } from './db.js';
@@ -38,13 +40,27 @@ const bytes = (v: unknown): Uint8Array => {
   if (v instanceof Uint8Array) return new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
   throw new TypeError('expected bytea');
 };
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-/** Lowercase hex, by table: the integrator encodes millions of hashes. */
+const HEX_DIGITS = new TextEncoder().encode('0123456789abcdef');
+const ascii = new TextDecoder();
+/** Lowercase hex, built as bytes and decoded once: the integrator encodes megabytes a batch. */
 const hex = (b: Uint8Array): string => {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += HEX[b[i]!];
-  return s;
+  const out = new Uint8Array(b.length * 2);
+  for (let i = 0; i < b.length; i++) {
+    out[2 * i] = HEX_DIGITS[b[i]! >> 4]!;
+    out[2 * i + 1] = HEX_DIGITS[b[i]! & 15]!;
+  }
+  return ascii.decode(out);
 };
+/** The value of a lowercase hex digit's character code. */
+const nibble = (c: number): number => (c <= 57 ? c - 48 : c - 87);
+/** Parses lowercase hex (as PostgreSQL's `encode(…, 'hex')` writes it; the caller checked the length). */
+const unhex = (s: string): Uint8Array => {
+  const out = new Uint8Array(s.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = (nibble(s.charCodeAt(2 * i)) << 4) | nibble(s.charCodeAt(2 * i + 1));
+  return out;
+};
+/** A PostgreSQL array literal of integers, sent as one text parameter. */
+const intArray = (xs: readonly (bigint | number)[]): string => `{${xs.join(',')}}`;
 const big = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt(v as string | number));
 
 /** A NodeReader over `log_nodes`: one query per batch of node ids. */
@@ -66,17 +82,42 @@ export function nodeReader(sql: Sql): NodeReader {
   };
 }
 
-/** Stores newly completed subtrees; a node stored twice is an error (primary key). */
+/** Most nodes per insert statement (one hex parameter of 64 characters a node). */
+const NODE_CHUNK = 20_000;
+
+/**
+ * Stores newly completed subtrees; a node stored twice is an error (primary key). The nodes
+ * are sent as runs of consecutive indices on one level (what a batch completes: one run per
+ * level) and their hashes as one hex string, so a statement costs no work per node in the
+ * driver. Every chunk is queued on the connection at once, then all are awaited.
+ */
 export async function insertNodes(sql: Sql, nodes: readonly HashedNode[]): Promise<void> {
-  const CHUNK = 10_000;
-  // Every chunk is queued on the connection at once (no await in between), then all are awaited.
   const sent: Promise<unknown>[] = [];
-  for (let i = 0; i < nodes.length; i += CHUNK) {
-    const part = nodes.slice(i, i + CHUNK);
+  for (let i = 0; i < nodes.length; i += NODE_CHUNK) {
+    const part = nodes.slice(i, i + NODE_CHUNK);
+    const runs = { level: [] as number[], first: [] as bigint[], count: [] as number[], at: [] as number[] };
+    const hashes = new Uint8Array(part.length * 32);
+    part.forEach((n, k) => {
+      if (n.hash.length !== 32) throw new RangeError(`node (${n.level}, ${n.index}) has a hash of ${n.hash.length} bytes`);
+      hashes.set(n.hash, k * 32);
+      const r = runs.level.length - 1;
+      if (r >= 0 && runs.level[r] === n.level && runs.first[r]! + BigInt(runs.count[r]!) === n.index) runs.count[r]!++;
+      else {
+        runs.level.push(n.level);
+        runs.first.push(n.index);
+        runs.count.push(1);
+        runs.at.push(k);
+      }
+    });
     const q = sql.query(
-      `insert into log_nodes (level, idx, hash)
-       select level, idx, decode(hash, 'hex') from unnest($1::int[], $2::bigint[], $3::text[]) as t(level, idx, hash)`,
-      [part.map((n) => n.level), part.map((n) => n.index.toString()), part.map((n) => hex(n.hash))],
+      // Decoded once (materialized): inlined, the decode would run again for every row.
+      `with h as materialized (select decode($5, 'hex') as hashes)
+       insert into log_nodes (level, idx, hash)
+       select r.level, r.first + g.i, substring(h.hashes from ((r.at + g.i) * 32 + 1)::int for 32)
+       from unnest($1::int[], $2::bigint[], $3::int[], $4::int[]) as r(level, first, n, at)
+       cross join lateral generate_series(0, r.n - 1) as g(i)
+       cross join h`,
+      [intArray(runs.level), intArray(runs.first), intArray(runs.count), intArray(runs.at), hex(hashes)],
     );
     q.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
     sent.push(q);
@@ -118,25 +159,43 @@ export async function replaceCheckpointNote(sql: Sql, treeSize: bigint, root: Ui
   await sql.query(`update log_checkpoints set note = $3 where tree_size = $1 and root = decode($2, 'hex')`, [treeSize.toString(), toHex(root), note]);
 }
 
-/** The largest assigned leaf index plus one: the number of integrated events. */
+/** The largest leaf index plus one: the number of integrated events. */
 export async function integratedCount(sql: Sql): Promise<bigint> {
-  const rows = await sql.query<{ n: bigint | null }>('select max(leaf_index) + 1 as n from audit_events');
+  const rows = await sql.query<{ n: bigint | null }>('select max(leaf_index) + 1 as n from log_leaves');
   return rows[0]?.n == null ? 0n : big(rows[0].n);
 }
 
 /**
- * Up to `limit` committed events without a leaf index, in `seq` order. Events that commit
- * later (even with a smaller seq) are found by a later call, so none is ever skipped.
+ * Up to `limit` committed events of the queue, in `seq` order; with `after`, only those with a
+ * larger seq. Events that commit late (even with a smaller seq) are found by a later call
+ * without `after`, so none is ever skipped. `after` spares a scan over the entries of the
+ * events just taken off the queue, which stay in its index until it is vacuumed. The events
+ * are looked up by their seqs (one index probe each): a join could walk `audit_events` from
+ * its first seq, past every integrated event.
  */
-export async function pendingEvents(sql: Sql, limit: number): Promise<LeafRow[]> {
-  const rows = await sql.query<EventLeafDbRow>(`select ${EVENT_LEAF_COLUMNS} from audit_events e where e.leaf_index is null order by e.seq limit $1`, [limit]);
+export async function pendingEvents(sql: Sql, limit: number, after?: bigint): Promise<LeafRow[]> {
+  const rows = await sql.query<EventLeafDbRow>(
+    `select ${PENDING_EVENT_COLUMNS} from audit_events e
+     where e.seq = any(array(select seq from log_pending where seq > $2 order by seq limit $1))
+     order by e.seq`,
+    [limit, (after ?? -1n).toString()],
+  );
   return rows.map(toEventLeafRow);
 }
 
-/** The integrated events with leaf indices in [start, end), in leaf order (gaps show as missing rows). */
+/**
+ * The integrated events with leaf indices in [start, end), in leaf order (gaps show as missing
+ * rows). Meant for short ranges (the API serves at most 1,000 leaves a call): one index probe
+ * per index, where a range condition would leave the planner guessing the range's size (a
+ * prepared statement's generic plan guessed thousands of rows and scanned in parallel).
+ */
 export async function leafRows(sql: Sql, start: bigint, end: bigint): Promise<LeafRow[]> {
   const rows = await sql.query<EventLeafDbRow>(
-    `select ${EVENT_LEAF_COLUMNS} from audit_events e where e.leaf_index >= $1 and e.leaf_index < $2 order by e.leaf_index`,
+    `select ${EVENT_LEAF_COLUMNS}
+     from generate_series($1::bigint, $2::bigint - 1) as g(i)
+     join log_leaves l on l.leaf_index = g.i
+     join audit_events e on e.seq = l.seq
+     order by l.leaf_index`,
     [start.toString(), end.toString()],
   );
   return rows.map(toEventLeafRow);
@@ -144,32 +203,60 @@ export async function leafRows(sql: Sql, start: bigint, end: bigint): Promise<Le
 
 /** The leaf index of event `id`: undefined if no such event, null while it is pending. */
 export async function leafIndexOfEvent(sql: Sql, id: string): Promise<bigint | null | undefined> {
-  const rows = await sql.query<{ leaf_index: bigint | null }>('select leaf_index from audit_events where id = $1', [id]);
+  const rows = await sql.query<{ leaf_index: bigint | null }>(`select l.leaf_index from ${EVENT_LEAF_FROM} where e.id = $1`, [id]);
   if (!rows[0]) return undefined;
   return rows[0].leaf_index == null ? null : big(rows[0].leaf_index);
 }
 
-/** One pending event's integration: its leaf index, salt and committed pseudonyms. */
-export interface LeafAssignment {
-  id: string;
-  leafIndex: bigint;
-  salt: Uint8Array;
-  pseudonyms: Record<string, string>;
+/**
+ * Appends the leaves `first`, `first + 1`, … for the pending events `seqs` (in that order),
+ * each with its 32-byte salt (`salts`, concatenated), and takes those events off the queue,
+ * in one statement. Returns how many it took off; fewer than given means some event was
+ * integrated meanwhile (the caller aborts). A leaf index or an event given twice is an error
+ * (primary and unique keys). The pseudonyms are not stored: they follow from the salt until
+ * an erasure drops it (src/storage/erasure-repo.ts).
+ */
+export async function appendLeaves(sql: Sql, first: bigint, seqs: readonly bigint[], salts: Uint8Array): Promise<number> {
+  if (seqs.length === 0) return 0;
+  if (salts.length !== seqs.length * 32) throw new RangeError('one 32-byte salt per leaf');
+  const rows = await sql.query<{ taken: number }>(
+    `with taken as (delete from log_pending where seq = any($2::bigint[]) returning seq),
+     s as materialized (select decode($3, 'hex') as salts),
+     added as (
+       insert into log_leaves (leaf_index, seq, salt)
+       select $1::bigint + t.o - 1, t.seq, substring(s.salts from (t.o * 32 - 31)::int for 32)
+       from unnest($2::bigint[]) with ordinality as t(seq, o) cross join s
+       returning 1
+     )
+     select (select count(*) from taken)::int as taken, (select count(*) from added)::int as added`,
+    [first.toString(), intArray(seqs), hex(salts)],
+  );
+  return Number(rows[0]?.taken ?? 0);
+}
+
+/** What one proof needs from the database, read in one query by {@link proofReads}. */
+export interface ProofReads {
+  /** The latest checkpoint's tree size; undefined before the first. */
+  latest: bigint | undefined;
+  /** The hashes of the nodes asked for, in order; undefined where one is not stored. */
+  hashes: (Uint8Array | undefined)[];
 }
 
 /**
- * Gives pending events their leaf indices, salts and pseudonyms. Returns how many rows it
- * changed; fewer than asked means some event was integrated meanwhile (the caller aborts).
+ * One round trip for a proof: the latest tree size and the stored nodes `ids`. Nothing here is
+ * checked: the caller compares its sizes with `latest` first.
  */
-export async function assignLeaves(sql: Sql, items: readonly LeafAssignment[]): Promise<number> {
-  if (items.length === 0) return 0;
-  const rows = await sql.query<{ id: string }>(
-    `update audit_events e
-     set leaf_index = v.leaf_index, salt = decode(v.salt, 'hex'), pseudonyms = v.pseudonyms::jsonb
-     from unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[]) as v(id, leaf_index, salt, pseudonyms)
-     where e.id = v.id and e.leaf_index is null
-     returning e.id`,
-    [items.map((i) => i.id), items.map((i) => i.leafIndex.toString()), items.map((i) => hex(i.salt)), items.map((i) => JSON.stringify(i.pseudonyms))],
+export async function proofReads(sql: Sql, ids: readonly NodeId[]): Promise<ProofReads> {
+  const [row] = await sql.query<{ latest_size: bigint | null; node_hashes: string | null }>(
+    `select (select max(tree_size) from log_checkpoints) as latest_size,
+            (select string_agg(coalesce(encode(n.hash, 'hex'), '-'), ',' order by q.o)
+             from unnest($1::int[], $2::bigint[]) with ordinality as q(level, idx, o)
+             left join log_nodes n on n.level = q.level and n.idx = q.idx) as node_hashes`,
+    [intArray(ids.map((id) => id.level)), intArray(ids.map((id) => id.index))],
   );
-  return rows.length;
+  const parts = row?.node_hashes ? row.node_hashes.split(',') : [];
+  return {
+    latest: row?.latest_size == null ? undefined : big(row.latest_size),
+    hashes: ids.map((_, i) => (parts[i] && parts[i].length === 64 ? unhex(parts[i]) : undefined)),
+  };
 }

@@ -114,7 +114,7 @@ describe('two Node replicas on one PostgreSQL database', () => {
     const survivor = holder === APP.a ? APP.b : APP.a;
     // A crash, not a shutdown: the whole process group gets SIGKILL.
     await replicas[holder]!.stop('SIGKILL');
-    const [row] = await sql<{ before: string }[]>`select coalesce(max(leaf_index), -1)::text as before from audit_events`;
+    const [row] = await sql<{ before: string }[]>`select coalesce(max(leaf_index), -1)::text as before from log_leaves`;
     const before = row!.before;
     process.stdout.write(`replicas: ${holder} held the integrator lock and was killed (leaves so far: ${BigInt(before) + 1n}); ${survivor} goes on\n`);
 
@@ -125,13 +125,14 @@ describe('two Node replicas on one PostgreSQL database', () => {
     let stats: { n: string; max: string; pending: string } | undefined;
     while (Date.now() < until) {
       [stats] = await sql<{ n: string; max: string; pending: string }[]>`
-        select count(*)::text as n, coalesce(max(leaf_index), -1)::text as max, count(*) filter (where leaf_index is null)::text as pending from audit_events`;
+        select count(*)::text as n, coalesce(max(l.leaf_index), -1)::text as max, count(*) filter (where l.leaf_index is null)::text as pending
+        from audit_events e left join log_leaves l on l.seq = e.seq`;
       if (stats!.pending === '0') break;
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(stats!.pending).toBe('0');
     expect(BigInt(stats!.max)).toBeGreaterThan(BigInt(before));
-    // Leaves 0 … n-1, each once: no gap, no duplicate (leaf_index is unique).
+    // Leaves 0 … n-1, each once: no gap, no duplicate (leaf_index and seq are unique in log_leaves).
     expect(BigInt(stats!.max) + 1n).toBe(BigInt(stats!.n));
     // The survivor's signed checkpoint covers every event.
     const vkey = (await sendTo(base, 'GET', '/v1/log/key')).text.trim();

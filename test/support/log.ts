@@ -78,6 +78,8 @@ export async function expectLogVerifies(app: OpenAPIHono<AppEnv>, sql: Sql): Pro
 /** Empties the log and the events table, so tests can share one database. */
 export async function resetLog(sql: Sql): Promise<void> {
   await sql.query('delete from audit_events');
+  await sql.query('delete from log_pending');
+  await sql.query('delete from log_leaves');
   await sql.query('delete from log_nodes');
   await sql.query('delete from log_checkpoints');
 }

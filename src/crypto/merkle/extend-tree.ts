@@ -59,8 +59,13 @@ export async function extendTree(
     const from = s >> shift;
     const to = e >> shift; // exclusive
     if (sha256) {
+      // The same children as `child`, by position in `level` as a number (no bigint per lookup).
+      const at = (k: number): Uint8Array => (k >= 0 && k < level.length ? level[k]!.hash : child(first + BigInt(k)));
+      const base = Number(2n * from - first);
       const parents: HashedNode[] = [];
-      for (let i = from; i < to; i++) parents.push({ level: l + 1, index: i, hash: nodeHashSync(sha256, child(2n * i), child(2n * i + 1n)) });
+      for (let j = 0, n = Number(to - from); j < n; j++) {
+        parents.push({ level: l + 1, index: from + BigInt(j), hash: nodeHashSync(sha256, at(base + 2 * j), at(base + 2 * j + 1)) });
+      }
       level = parents;
     } else {
       const parents: Promise<HashedNode>[] = [];

@@ -4,6 +4,7 @@
  */
 
 // Leaf and node hashing is shared with the SDK's verifiers: one implementation of RFC 9162 §2.1.1.
+import { leafHash } from '@permis/sdk/verify';
 export { bytesEqual, emptyRoot, HASH_SIZE, leafHash, nodeHash } from '@permis/sdk/verify';
 
 /** The largest power of two strictly smaller than `n` (RFC 9162 §2.1.1's k); `n` must be ≥ 2. */
@@ -39,11 +40,25 @@ export function leafHashSync(sha256: SyncSha256, data: Uint8Array): Uint8Array {
   return sha256(buf);
 }
 
+/** RFC 9162 §2.1.1 leaf hash with `sha256` when a runtime injected one, else WebCrypto. */
+export async function leafHashWith(data: Uint8Array, sha256?: SyncSha256): Promise<Uint8Array> {
+  return sha256 ? leafHashSync(sha256, data) : leafHash(data);
+}
+
+/** The input buffer of {@link nodeHashSync}, reused: the hash is synchronous and keeps no reference. */
+const nodeInput = new Uint8Array(1 + 2 * 32);
+nodeInput[0] = 0x01;
+
 /** RFC 9162 §2.1.1 node hash, SHA-256(0x01 ‖ left ‖ right), with a synchronous SHA-256. */
 export function nodeHashSync(sha256: SyncSha256, left: Uint8Array, right: Uint8Array): Uint8Array {
-  const buf = new Uint8Array(1 + left.length + right.length);
-  buf[0] = 0x01;
-  buf.set(left, 1);
-  buf.set(right, 1 + left.length);
-  return sha256(buf);
+  if (left.length !== 32 || right.length !== 32) {
+    const buf = new Uint8Array(1 + left.length + right.length);
+    buf[0] = 0x01;
+    buf.set(left, 1);
+    buf.set(right, 1 + left.length);
+    return sha256(buf);
+  }
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 33);
+  return sha256(nodeInput);
 }

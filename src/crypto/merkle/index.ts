@@ -6,11 +6,25 @@ export {
   largestPowerOfTwoBelow,
   leafHash,
   leafHashSync,
+  leafHashWith,
   nodeHash,
   nodeHashSync,
   type SyncSha256,
 } from './hash.js';
 export { EMPTY_TREE, extendTree, type HashedNode, memoryNodeReader, rootFromLeaves, type TreeFrontier, treeRoot } from './extend-tree.js';
-export { consistencyProof, foldSubtrees, frontierNodes, inclusionProof, type NodeId, type NodeReader, rangeNodes, rootAt } from './prove.js';
+export {
+  consistencyProof,
+  consistencyProofPlan,
+  foldSubtrees,
+  foldSubtreesSync,
+  frontierNodes,
+  inclusionProof,
+  inclusionProofPlan,
+  type NodeId,
+  type NodeReader,
+  type ProofPlan,
+  rangeNodes,
+  rootAt,
+} from './prove.js';
 // Verification is the SDK's (one implementation for the server, the CLI and every client).
 export { MerkleProofError, type ProofFailure, verifyConsistency, verifyInclusion } from '@permis/sdk/verify';

@@ -5,7 +5,7 @@
  * element is the hash of a leaf range that splits into at most log2(n) such nodes, and a proof
  * reads O(log n) nodes in one batch.
  */
-import { emptyRoot, largestPowerOfTwoBelow, nodeHash } from './hash.js';
+import { emptyRoot, largestPowerOfTwoBelow, nodeHash, nodeHashSync, type SyncSha256 } from './hash.js';
 
 /** The position of a stored complete subtree. */
 export interface NodeId {
@@ -85,39 +85,85 @@ function subproofRanges(m: bigint, start: bigint, end: bigint, complete: boolean
   }
 }
 
-/** Reads every node the ranges need in one batch and hashes each range. */
-async function hashRanges(ranges: readonly Range[], read: NodeReader): Promise<Uint8Array[]> {
+/** RFC 9162 §2.1.1: {@link foldSubtrees} with a synchronous SHA-256 (MTH({}) = SHA-256()). */
+export function foldSubtreesSync(hashes: readonly Uint8Array[], sha256: SyncSha256): Uint8Array {
+  if (hashes.length === 0) return sha256(new Uint8Array(0));
+  let acc = hashes[hashes.length - 1]!;
+  for (let i = hashes.length - 2; i >= 0; i--) acc = nodeHashSync(sha256, hashes[i]!, acc);
+  return acc;
+}
+
+/**
+ * A proof laid out before any read: the stored nodes it needs, and how its hashes follow from
+ * theirs. Lets a caller read the nodes together with whatever else it needs in one query.
+ */
+export interface ProofPlan {
+  /** Every stored node the proof needs, each once. */
+  nodes: NodeId[];
+  /** The proof from the hashes of `nodes` (same order); with `sha256`, no promise per hash. */
+  finish(hashes: readonly Uint8Array[], sha256?: SyncSha256): Promise<Uint8Array[]>;
+}
+
+/** The plan that hashes each range from the stored nodes covering it. */
+function planRanges(ranges: readonly Range[]): ProofPlan {
   const perRange = ranges.map(([s, e]) => rangeNodes(s, e));
   const unique = new Map<string, NodeId>();
   for (const ids of perRange) for (const id of ids) unique.set(`${id.level}:${id.index}`, id);
-  const ids = [...unique.values()];
-  const hashes = ids.length ? await read(ids) : [];
-  if (hashes.length !== ids.length) throw new Error('node reader returned the wrong number of hashes');
-  const byKey = new Map(ids.map((id, i) => [`${id.level}:${id.index}`, hashes[i]!]));
-  return Promise.all(perRange.map((nodes) => foldSubtrees(nodes.map((id) => byKey.get(`${id.level}:${id.index}`)!))));
+  const nodes = [...unique.values()];
+  return {
+    nodes,
+    async finish(hashes, sha256) {
+      if (hashes.length !== nodes.length) throw new Error('node reader returned the wrong number of hashes');
+      const byKey = new Map(nodes.map((id, i) => [`${id.level}:${id.index}`, hashes[i]!]));
+      const of = (ids: NodeId[]) => ids.map((id) => byKey.get(`${id.level}:${id.index}`)!);
+      if (sha256) return perRange.map((ids) => foldSubtreesSync(of(ids), sha256));
+      return Promise.all(perRange.map((ids) => foldSubtrees(of(ids))));
+    },
+  };
+}
+
+/** Reads the plan's nodes in one batch and finishes the proof. */
+async function readAndFinish(plan: ProofPlan, read: NodeReader, sha256?: SyncSha256): Promise<Uint8Array[]> {
+  return plan.finish(plan.nodes.length ? await read(plan.nodes) : [], sha256);
+}
+
+/**
+ * RFC 9162 §2.1.3.1: the plan of the inclusion proof (audit path) of leaf `index` in the tree
+ * of `size` leaves. Throws RangeError unless 0 ≤ index < size.
+ */
+export function inclusionProofPlan(index: bigint, size: bigint): ProofPlan {
+  if (index < 0n || index >= size) throw new RangeError(`leaf index ${index} is not below tree size ${size}`);
+  const ranges: Range[] = [];
+  pathRanges(index, 0n, size, ranges);
+  return planRanges(ranges);
+}
+
+/**
+ * RFC 9162 §2.1.4.1: the plan of the consistency proof between the trees of `size1` and
+ * `size2` leaves (no nodes, an empty proof, when they are equal). Throws RangeError unless
+ * 0 < size1 ≤ size2.
+ */
+export function consistencyProofPlan(size1: bigint, size2: bigint): ProofPlan {
+  if (size1 <= 0n || size2 < size1) throw new RangeError(`no consistency proof from size ${size1} to size ${size2}`);
+  const ranges: Range[] = [];
+  if (size1 !== size2) subproofRanges(size1, 0n, size2, true, ranges);
+  return planRanges(ranges);
 }
 
 /**
  * RFC 9162 §2.1.3.1: the inclusion proof (audit path) of leaf `index` in the tree of `size`
  * leaves, from stored nodes. Throws RangeError unless 0 ≤ index < size.
  */
-export async function inclusionProof(index: bigint, size: bigint, read: NodeReader): Promise<Uint8Array[]> {
-  if (index < 0n || index >= size) throw new RangeError(`leaf index ${index} is not below tree size ${size}`);
-  const ranges: Range[] = [];
-  pathRanges(index, 0n, size, ranges);
-  return hashRanges(ranges, read);
+export async function inclusionProof(index: bigint, size: bigint, read: NodeReader, sha256?: SyncSha256): Promise<Uint8Array[]> {
+  return readAndFinish(inclusionProofPlan(index, size), read, sha256);
 }
 
 /**
  * RFC 9162 §2.1.4.1: the consistency proof between the trees of `size1` and `size2` leaves,
  * from stored nodes; empty when the sizes are equal. Throws RangeError unless 0 < size1 ≤ size2.
  */
-export async function consistencyProof(size1: bigint, size2: bigint, read: NodeReader): Promise<Uint8Array[]> {
-  if (size1 <= 0n || size2 < size1) throw new RangeError(`no consistency proof from size ${size1} to size ${size2}`);
-  if (size1 === size2) return [];
-  const ranges: Range[] = [];
-  subproofRanges(size1, 0n, size2, true, ranges);
-  return hashRanges(ranges, read);
+export async function consistencyProof(size1: bigint, size2: bigint, read: NodeReader, sha256?: SyncSha256): Promise<Uint8Array[]> {
+  return readAndFinish(consistencyProofPlan(size1, size2), read, sha256);
 }
 
 /** RFC 9162 §2.1.1: the root of the tree of `size` leaves, from its stored frontier nodes. */

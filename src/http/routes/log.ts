@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { checkpointVerifierKey, logOriginOf } from '../../crypto/checkpoint.js';
-import { buildLeaf } from '../../crypto/log-leaf.js';
-import { consistencyProof, inclusionProof, leafHash } from '../../crypto/merkle/index.js';
+import { buildLeafWith } from '../../crypto/log-leaf.js';
+import { consistencyProofPlan, inclusionProofPlan, type NodeId } from '../../crypto/merkle/index.js';
 import { b64 } from '../../domain/encoding.js';
 import { NotFoundError, PermisError, ValidationError } from '../../domain/errors.js';
-import { latestCheckpoint, leafIndexOfEvent, leafRows, nodeReader } from '../../storage/log-repo.js';
+import { latestCheckpoint, leafIndexOfEvent, leafRows, MissingNodeError, type ProofReads, proofReads } from '../../storage/log-repo.js';
 import type { Sql } from '../../storage/db.js';
 import { newRouter } from '../app.js';
 import type { AppDeps } from '../deps.js';
@@ -29,11 +29,22 @@ class BeyondTreeSizeError extends PermisError {
   }
 }
 
+/** 503 `not_ready`: no checkpoint has been signed yet. */
+const notReady = () => new PermisError('not_ready', 503, 'Log not ready', 'No checkpoint has been signed yet; try again in a moment.');
+
 /** The latest checkpoint's tree size, or 503 `not_ready` before the first checkpoint. */
 async function currentSize(sql: Sql): Promise<{ size: bigint; note: string }> {
   const cp = await latestCheckpoint(sql);
-  if (!cp) throw new PermisError('not_ready', 503, 'Log not ready', 'No checkpoint has been signed yet; try again in a moment.');
+  if (!cp) throw notReady();
   return { size: cp.treeSize, note: cp.note };
+}
+
+/** The hashes of `ids` from `reads`; a node missing below the latest checkpoint is a damaged log (500). */
+function nodeHashes(ids: readonly NodeId[], reads: ProofReads): Uint8Array[] {
+  return reads.hashes.map((h, i) => {
+    if (!h) throw new MissingNodeError(ids[i]!);
+    return h;
+  });
 }
 
 /**
@@ -105,30 +116,49 @@ export function logRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const { size: latest } = await currentSize(deps.db);
-      const treeSize = q.treeSize === undefined ? latest : BigInt(q.treeSize);
-      if (treeSize > latest) throw new BeyondTreeSizeError('treeSize', latest);
+      // Index and tree size given (a monitor, the benchmark): one query reads the latest size
+      // and the nodes. Otherwise the checkpoint, and the event's leaf index, come first.
+      let latest: bigint | undefined;
+      let treeSize: bigint;
       let index: bigint;
-      if (q.eventId !== undefined) {
-        const found = await leafIndexOfEvent(deps.db, q.eventId);
-        if (found === undefined) throw new NotFoundError('event');
-        if (found === null) {
-          throw new PermisError('not_yet_integrated', 409, 'Not yet in the log', 'The event is not integrated yet; try again in a second.');
-        }
-        index = found;
+      if (q.treeSize !== undefined && q.index !== undefined) {
+        treeSize = BigInt(q.treeSize);
+        index = BigInt(q.index);
       } else {
-        index = BigInt(q.index!);
+        latest = (await currentSize(deps.db)).size;
+        treeSize = q.treeSize === undefined ? latest : BigInt(q.treeSize);
+        if (treeSize > latest) throw new BeyondTreeSizeError('treeSize', latest);
+        if (q.eventId !== undefined) {
+          const found = await leafIndexOfEvent(deps.db, q.eventId);
+          if (found === undefined) throw new NotFoundError('event');
+          if (found === null) {
+            throw new PermisError('not_yet_integrated', 409, 'Not yet in the log', 'The event is not integrated yet; try again in a second.');
+          }
+          index = found;
+        } else {
+          index = BigInt(q.index!);
+        }
       }
-      if (index >= treeSize) {
+      const plan = index < treeSize ? inclusionProofPlan(index, treeSize) : undefined;
+      // The leaf hash is the tree's own: node (0, index), stored when the leaf was integrated
+      // (RFC 9162 §2.1.1), read with the path. A monitor checks it against the leaf data.
+      const leafNode = { level: 0, index };
+      const reads = plan ? await proofReads(deps.db, [...plan.nodes, leafNode]) : undefined;
+      if (latest === undefined) {
+        latest = reads ? reads.latest : (await latestCheckpoint(deps.db))?.treeSize;
+        if (latest === undefined) throw notReady();
+        if (treeSize > latest) throw new BeyondTreeSizeError('treeSize', latest);
+      }
+      if (!plan || !reads) {
         const field = q.eventId !== undefined ? 'query.treeSize' : 'query.index';
         throw new ValidationError(`${field}: leaf ${index} is not in a tree of ${treeSize} leaves`, [
           { field, message: `leaf ${index} is not below the tree size ${treeSize}` },
         ]);
       }
-      const [row] = await leafRows(deps.db, index, index + 1n);
-      if (!row) throw new Error(`leaf ${index} is missing from the events table`);
-      const [leaf, proof] = await Promise.all([buildLeaf(row), inclusionProof(index, treeSize, nodeReader(deps.db))]);
-      const body = { index: index.toString(), treeSize: treeSize.toString(), leafHash: b64(await leafHash(leaf.data)), proof: proof.map(b64) };
+      const hashes = nodeHashes([...plan.nodes, leafNode], reads);
+      const leafHash = hashes.pop()!;
+      const proof = await plan.finish(hashes, deps.sha256);
+      const body = { index: index.toString(), treeSize: treeSize.toString(), leafHash: b64(leafHash), proof: proof.map(b64) };
       return c.json(body, 200, { 'Cache-Control': q.treeSize !== undefined ? IMMUTABLE : 'no-cache', ...publicHeaders });
     },
   );
@@ -149,11 +179,14 @@ export function logRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const { size: latest } = await currentSize(deps.db);
       const from = BigInt(q.from);
       const to = BigInt(q.to);
-      if (to > latest) throw new BeyondTreeSizeError('to', latest);
-      const proof = await consistencyProof(from, to, nodeReader(deps.db));
+      // One query: the latest size and the proof's nodes.
+      const plan = consistencyProofPlan(from, to);
+      const reads = await proofReads(deps.db, plan.nodes);
+      if (reads.latest === undefined) throw notReady();
+      if (to > reads.latest) throw new BeyondTreeSizeError('to', reads.latest);
+      const proof = await plan.finish(nodeHashes(plan.nodes, reads), deps.sha256);
       return c.json({ from: q.from, to: q.to, proof: proof.map(b64) }, 200, { 'Cache-Control': IMMUTABLE, ...publicHeaders });
     },
   );
@@ -179,7 +212,7 @@ export function logRoutes(deps: AppDeps) {
       const end = BigInt(q.end);
       if (end > latest) throw new BeyondTreeSizeError('end', latest);
       const rows = await leafRows(deps.db, start, end);
-      const leaves = await Promise.all(rows.map(async (row) => ({ index: row.leafIndex!.toString(), data: b64((await buildLeaf(row)).data) })));
+      const leaves = await Promise.all(rows.map(async (row) => ({ index: row.leafIndex!.toString(), data: b64((await buildLeafWith(row, deps.sha256)).data) })));
       // A gap would be a damaged log: serve what is there, uncached, and let the monitor see it.
       const complete = BigInt(leaves.length) === end - start;
       return c.json({ start: q.start, end: q.end, leaves }, 200, { 'Cache-Control': complete ? IMMUTABLE : 'no-store', ...publicHeaders });

@@ -52,7 +52,7 @@ export function meAccessLogRoutes(deps: AppDeps) {
         { before: decodeCursor(query.cursor), limit: query.limit + 1 },
       );
       c.header('Cache-Control', 'no-store');
-      return c.json(await accessLogPage(deps.db, rows, query.limit), 200);
+      return c.json(await accessLogPage(deps.db, rows, query.limit, deps.sha256), 200);
     },
   );
 

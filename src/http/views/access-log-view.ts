@@ -4,8 +4,8 @@
  * checkpoint, so the citizen can check, trusting no one but the log's key, that the entry
  * is in the log everyone else sees.
  */
-import { buildLeaf } from '../../crypto/log-leaf.js';
-import { inclusionProof, leafHash, type NodeId, type NodeReader } from '../../crypto/merkle/index.js';
+import { buildLeafWith } from '../../crypto/log-leaf.js';
+import { inclusionProof, leafHashWith, type NodeId, type NodeReader, type SyncSha256 } from '../../crypto/merkle/index.js';
 import { b64 } from '../../domain/encoding.js';
 import type { AccessLogRow } from '../../storage/access-log-repo.js';
 import type { AuditEvent } from '../../storage/audit-repo.js';
@@ -67,9 +67,9 @@ function batchedReader(read: NodeReader): NodeReader {
  * A page of the citizen's access log from `rows` (fetched with `limit + 1`): the latest
  * signed checkpoint (read after the rows, so it covers every leaf index they show), and per
  * entry its leaf data, leaf hash, inclusion proof and salt. Entries not yet integrated have
- * no leaf index and no proof.
+ * no leaf index and no proof. Hashes with `sha256` when the runtime injected one.
  */
-export async function accessLogPage(sql: Sql, rows: AccessLogRow[], limit: number) {
+export async function accessLogPage(sql: Sql, rows: AccessLogRow[], limit: number, sha256?: SyncSha256) {
   const page = rows.slice(0, limit);
   const cp = await latestCheckpoint(sql);
   const read = batchedReader(nodeReader(sql));
@@ -78,11 +78,11 @@ export async function accessLogPage(sql: Sql, rows: AccessLogRow[], limit: numbe
       const provable = cp !== undefined && row.leafIndex !== null && row.leafIndex < cp.treeSize;
       // The rows were read before the checkpoint, so every leaf index is below its size; shown with a proof or not at all.
       if (!provable) return { ...accessEventView(row), leafIndex: null, leafData: null, leafHash: null, inclusionProof: null, salt: null };
-      const [leaf, proof] = await Promise.all([buildLeaf(row), inclusionProof(row.leafIndex!, cp.treeSize, read)]);
+      const [leaf, proof] = await Promise.all([buildLeafWith(row, sha256), inclusionProof(row.leafIndex!, cp.treeSize, read, sha256)]);
       return {
         ...accessEventView(row),
         leafData: b64(leaf.data),
-        leafHash: b64(await leafHash(leaf.data)),
+        leafHash: b64(await leafHashWith(leaf.data, sha256)),
         inclusionProof: proof.map(b64),
         salt: row.salt ? b64(row.salt) : null,
       };
