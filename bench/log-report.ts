@@ -25,8 +25,10 @@ export interface LogBenchReport {
   machine: { cpus: number; cpuModel: string; node: string; postgres: string; loadavgBefore: number[]; loadavgAfter: number[] };
   config: { leaves: number; batch: number; proofs: number; path: string };
   seed: { events: number; seconds: number; note: string };
+  /** After integration, before the proofs: what a running server's autovacuum and checkpointer do. */
+  settle: { seconds: number; note: string };
   integration: { leaves: number; seconds: number; leavesPerSec: number; batches: number; firstHalfLeavesPerSec: number; secondHalfLeavesPerSec: number };
-  tree: { size: number; nodes: number; checkpoints: number };
+  tree: { size: number; nodes: number; tiles: number; checkpoints: number };
   inclusion: ProofLatency;
   consistency: ProofLatency;
   targets: {
@@ -44,12 +46,13 @@ const flag = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 export function formatLogReport(r: LogBenchReport): string {
   const i = r.integration;
   const lines = [
-    `Permís log benchmark — ${n0(r.tree.size)} leaves (${n0(r.tree.nodes)} stored nodes, ${n0(r.tree.checkpoints)} checkpoints)`,
+    `Permís log benchmark — ${n0(r.tree.size)} leaves (${n0(r.tree.nodes)} stored nodes in ${n0(r.tree.tiles)} tiles, ${n0(r.tree.checkpoints)} checkpoints)`,
     `  seeded ${n0(r.seed.events)} pending events in ${r.seed.seconds.toFixed(1)} s — ${r.seed.note}`,
     `  ${r.machine.cpus} × ${r.machine.cpuModel} · Node ${r.machine.node} · ${r.machine.postgres} · everything on the same machine`,
     `  load average before ${r.machine.loadavgBefore.map((x) => x.toFixed(2)).join(' ')} · after ${r.machine.loadavgAfter.map((x) => x.toFixed(2)).join(' ')}`,
     '',
     `integration  ${n0(i.leaves)} leaves in ${i.seconds.toFixed(1)} s = ${n0(i.leavesPerSec)} leaves/s (batches of ${n0(r.config.batch)}; first half ${n0(i.firstHalfLeavesPerSec)}/s, second half ${n0(i.secondHalfLeavesPerSec)}/s)`,
+    `then        ${r.settle.note}: ${r.settle.seconds.toFixed(1)} s`,
     '',
   ];
   const head = ['proof', 'count', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'hashes', 'verified'];

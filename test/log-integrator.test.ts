@@ -13,7 +13,7 @@ import type { Db } from '../src/storage/db.js';
 import { loadEvents } from '../src/storage/erasure-repo.js';
 import { ENGINE } from './support/database.js';
 import { createTestContext, type TestContext } from './support/harness.js';
-import { expectLogVerifies, getJson, insertEvents, readLog, resetLog } from './support/log.js';
+import { expectLogVerifies, getJson, insertEvents, readLog, resetLog, SET_NODE_SQL, STORED_NODES_SQL } from './support/log.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -188,7 +188,7 @@ describe(`log integrator on ${ENGINE}`, () => {
   it.each(stages)('loses nothing when a batch fails after %s, and the next run continues', async (failAt) => {
     await insertEvents(t.db, t.clock, 9);
     expect(await runIntegrator(t.deps, { batch: 4, maxBatches: 1 })).toBe(4n);
-    const nodes = await count(t.db, 'select count(*) as n from log_nodes');
+    const nodes = await count(t.db, STORED_NODES_SQL);
     await expect(
       runIntegrator(t.deps, {
         batch: 4,
@@ -198,7 +198,7 @@ describe(`log integrator on ${ENGINE}`, () => {
       }),
     ).rejects.toThrow('injected failure');
     expect(await count(t.db, 'select count(*) as n from log_leaves')).toBe(4);
-    expect(await count(t.db, 'select count(*) as n from log_nodes')).toBe(nodes);
+    expect(await count(t.db, STORED_NODES_SQL)).toBe(nodes);
     expect(await count(t.db, 'select max(tree_size) as n from log_checkpoints')).toBe(4);
     expect(await runIntegrator(t.deps, { batch: 4 })).toBe(9n);
     expect((await leafIndices(t.db)).map((r) => r.leaf)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
@@ -216,7 +216,7 @@ describe(`log integrator on ${ENGINE}`, () => {
       }),
     ).rejects.toThrow();
     expect(await count(t.db, 'select count(*) as n from log_leaves')).toBe(0);
-    expect(await count(t.db, 'select count(*) as n from log_nodes')).toBe(0);
+    expect(await count(t.db, STORED_NODES_SQL)).toBe(0);
     expect(await runIntegrator(t.deps)).toBe(6n);
     await expectLogVerifies(t.app, t.db);
   });
@@ -224,7 +224,7 @@ describe(`log integrator on ${ENGINE}`, () => {
   it('refuses to sign when the stored nodes no longer yield the last checkpoint', async () => {
     await insertEvents(t.db, t.clock, 3);
     await runIntegrator(t.deps);
-    await t.db.query(`update log_nodes set hash = decode(repeat('00', 32), 'hex') where level = 1 and idx = 0`);
+    await t.db.query(SET_NODE_SQL, [1, 0, new Uint8Array(32)]);
     await insertEvents(t.db, t.clock, 2);
     await expect(runIntegrator(t.deps)).rejects.toBeInstanceOf(LogIntegrityError);
     expect(await count(t.db, 'select max(tree_size) as n from log_checkpoints')).toBe(3);

@@ -13,12 +13,12 @@ import { loadMigrations } from '../src/entry/migrations.js';
 import { createApp } from '../src/http/app.js';
 import type { AppDeps } from '../src/http/deps.js';
 import { runIntegrator } from '../src/jobs/integrator.js';
-import { insertCheckpoint, insertNodes } from '../src/storage/log-repo.js';
+import { insertCheckpoint } from '../src/storage/log-repo.js';
 import { migrate } from '../src/storage/migrate.js';
 import { testClock } from './support/clock.js';
 import { createTestDatabase, ENGINE, type TestDatabase } from './support/database.js';
 import { testConfig } from './support/harness.js';
-import { expectLogVerifies, insertEvents, readLog } from './support/log.js';
+import { expectLogVerifies, insertEvents, insertLogNodesBefore0011, readLog } from './support/log.js';
 
 let d: TestDatabase | undefined;
 afterEach(async () => {
@@ -69,7 +69,7 @@ describe(`migration 0010 (log leaves) on ${ENGINE}`, () => {
       await db.query(`update audit_events set leaf_index = $2, salt = decode($3, 'hex'), pseudonyms = $4::jsonb where id = $1`, [r.id, i, hex(event.salt!), leaf.pseudonyms]);
     }
     const grown = await extendTree(EMPTY_TREE, await Promise.all(leaves.map((l) => leafHash(l))));
-    await insertNodes(db, grown.nodes);
+    await insertLogNodesBefore0011(db, grown.nodes);
     const origin = logOriginOf(config.publicUrl);
     const root = await treeRoot(grown.tree);
     await insertCheckpoint(db, { treeSize: 3n, root, note: await signCheckpoint({ origin, size: 3n, root }, await checkpointSigner(keys, origin)), createdAt: clock.now() });

@@ -9,7 +9,7 @@ import { signUpOfficer } from './support/admin.js';
 import type { SignedInCitizen } from './support/citizen.js';
 import { ENGINE } from './support/database.js';
 import { createTestContext, type TestContext } from './support/harness.js';
-import { insertEvents, readLog } from './support/log.js';
+import { insertEvents, readLog, SET_NODE_SQL } from './support/log.js';
 import { getPage } from './support/portal.js';
 
 let t: TestContext;
@@ -104,10 +104,10 @@ describe(`officer log-integrity panel (${ENGINE})`, () => {
   it('shows ✗ for an inclusion proof through a tampered stored node hash', async () => {
     // The hash of the leaf next to ids[4]'s: the first hash of its audit path.
     const sibling = (leafOf.get(ids[4]!)! ^ 1n).toString();
-    const [saved] = await t.db.query<{ hash: Uint8Array }>('select hash from log_nodes where level = 0 and idx = $1', [sibling]);
+    const [saved] = await t.db.query<{ hash: Uint8Array }>('select log_node(0, $1) as hash', [sibling]);
     await tampered(
-      [`update log_nodes set hash = decode(repeat('ab', 32), 'hex') where level = 0 and idx = $1`, [sibling]],
-      [`update log_nodes set hash = decode($2, 'hex') where level = 0 and idx = $1`, [sibling, Buffer.from(saved!.hash).toString('hex')]],
+      [SET_NODE_SQL, [0, sibling, new Uint8Array(32).fill(0xab)]],
+      [SET_NODE_SQL, [0, sibling, new Uint8Array(saved!.hash)]],
       async () => {
         const { html } = await panel(`?event=${ids[4]}`);
         expect(verdict(html, 'checkpoint-verdict')).toBe('ok'); // the signature itself is fine
@@ -121,10 +121,15 @@ describe(`officer log-integrity panel (${ENGINE})`, () => {
   });
 
   it('shows ✗ for the stored tree and for consistency once the stored nodes are tampered with', async () => {
-    await t.db.query('create table log_nodes_saved as select * from log_nodes');
+    await t.db.query('create table log_tiles_saved as select * from log_tiles');
     await tampered(
-      [`update log_nodes set hash = sha256(hash)`, []],
-      [`update log_nodes n set hash = s.hash from log_nodes_saved s where s.level = n.level and s.idx = n.idx`, []],
+      // Every stored hash h becomes SHA-256(h).
+      [
+        `update log_tiles set hashes = (select string_agg(sha256(substring(hashes from g * 32 + 1 for 32)), ''::bytea order by g)
+                                        from generate_series(0, length(hashes) / 32 - 1) as g)`,
+        [],
+      ],
+      [`update log_tiles t set hashes = s.hashes from log_tiles_saved s where s.grp = t.grp and s.idx = t.idx`, []],
       async () => {
         const { html } = await panel(`?event=${ids[6]}&from=${first}&to=${second}`);
         expect(verdict(html, 'checkpoint-verdict')).toBe('ok');
@@ -133,7 +138,7 @@ describe(`officer log-integrity panel (${ENGINE})`, () => {
         expect(verdict(html, 'inclusion-verdict')).toBe('failed');
       },
     );
-    await t.db.query('drop table log_nodes_saved');
+    await t.db.query('drop table log_tiles_saved');
     const { html } = await panel(`?event=${ids[6]}&from=${first}&to=${second}`);
     for (const id of ['tree-verdict', 'consistency-verdict', 'inclusion-verdict']) expect(verdict(html, id), id).toBe('ok');
   });

@@ -1,13 +1,15 @@
 /**
  * Storage of the transparency log (DESIGN §6): the queue of pending events (`log_pending`),
  * the leaves (`log_leaves`, one narrow row per leaf naming its event by `seq`), the stored
- * complete-subtree hashes (`log_nodes`) and the signed checkpoints (`log_checkpoints`); see
- * migrations/0010_log_leaves.sql. Bytes travel as hex text, and bulk values as one text
- * parameter each, so the same SQL runs on PGlite and postgres.js without per-element work.
+ * complete-subtree hashes (`log_tiles`, see log-tiles.ts) and the signed checkpoints
+ * (`log_checkpoints`); see migrations/0010_log_leaves.sql and 0011_log_tiles.sql. Bytes travel
+ * as hex text, and bulk values as one text parameter each, so the same SQL runs on PGlite and
+ * postgres.js without per-element work.
  */
 import type { HashedNode, NodeId, NodeReader } from '../crypto/merkle/index.js';
 import { EVENT_LEAF_COLUMNS, EVENT_LEAF_FROM, type EventLeafDbRow, PENDING_EVENT_COLUMNS, toEventLeafRow } from './event-leaf-rows.js';
 import type { LeafEvent } from '../crypto/log-leaf.js';
+import { nodeSlot, tileKey } from './log-tiles.js';
 import { toHex } from '../domain/encoding.js';
 import type { Sql } from './db.js';
 
@@ -63,66 +65,143 @@ const unhex = (s: string): Uint8Array => {
 const intArray = (xs: readonly (bigint | number)[]): string => `{${xs.join(',')}}`;
 const big = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt(v as string | number));
 
-/** A NodeReader over `log_nodes`: one query per batch of node ids. */
+/** The tiles holding `ids`, once each, and where each id is: tile number and byte offset. */
+function tilesOf(ids: readonly NodeId[]): { groups: number[]; tiles: bigint[]; at: { tile: number; offset: number }[] } {
+  const groups: number[] = [];
+  const tiles: bigint[] = [];
+  const seen = new Map<string, number>();
+  const at = ids.map((id) => {
+    const s = nodeSlot(id);
+    const key = tileKey(s.group, s.tile);
+    let t = seen.get(key);
+    if (t === undefined) {
+      t = groups.length;
+      seen.set(key, t);
+      groups.push(s.group);
+      tiles.push(s.tile);
+    }
+    return { tile: t, offset: s.pos * 32 };
+  });
+  return { groups, tiles, at };
+}
+
+/**
+ * Reads the tiles (`groups[i]`, `tiles[i]`) in one query, each as hex ('' when absent), with
+ * the latest checkpoint's tree size when `withLatest`.
+ */
+async function readTiles(sql: Sql, groups: number[], tiles: bigint[], withLatest: boolean): Promise<{ latest: bigint | undefined; hex: string[] }> {
+  const [row] = await sql.query<{ latest_size: bigint | null; tiles: string | null }>(
+    `select ${withLatest ? '(select max(tree_size) from log_checkpoints)' : 'null::bigint'} as latest_size,
+            (select string_agg(coalesce(encode(t.hashes, 'hex'), ''), ',' order by q.o)
+             from unnest($1::smallint[], $2::bigint[]) with ordinality as q(grp, idx, o)
+             left join log_tiles t on t.grp = q.grp and t.idx = q.idx) as tiles`,
+    [intArray(groups), intArray(tiles)],
+  );
+  return { latest: row?.latest_size == null ? undefined : big(row.latest_size), hex: row?.tiles == null ? [] : row.tiles.split(',') };
+}
+
+/** The hashes of `ids` from tiles read as hex; undefined where a node is not stored. */
+function pickHashes(ids: readonly NodeId[], at: { tile: number; offset: number }[], hexTiles: string[]): (Uint8Array | undefined)[] {
+  return ids.map((_, i) => {
+    const { tile, offset } = at[i]!;
+    const h = hexTiles[tile] ?? '';
+    return h.length >= (offset + 32) * 2 ? unhex(h.slice(offset * 2, (offset + 32) * 2)) : undefined;
+  });
+}
+
+/** A NodeReader over `log_tiles`: one query per batch of node ids. */
 export function nodeReader(sql: Sql): NodeReader {
   return async (ids) => {
     if (ids.length === 0) return [];
-    const rows = await sql.query<{ level: number; idx: bigint; hash: Uint8Array }>(
-      `select n.level, n.idx, n.hash
-       from unnest($1::int[], $2::bigint[]) as q(level, idx)
-       join log_nodes n on n.level = q.level and n.idx = q.idx`,
-      [ids.map((id) => id.level), ids.map((id) => id.index.toString())],
-    );
-    const byKey = new Map(rows.map((r) => [`${r.level}:${big(r.idx)}`, bytes(r.hash)]));
-    return ids.map((id) => {
-      const h = byKey.get(`${id.level}:${id.index}`);
-      if (!h) throw new MissingNodeError(id);
+    const { groups, tiles, at } = tilesOf(ids);
+    const { hex: hexTiles } = await readTiles(sql, groups, tiles, false);
+    return pickHashes(ids, at, hexTiles).map((h, i) => {
+      if (!h) throw new MissingNodeError(ids[i]!);
       return h;
     });
   };
 }
 
-/** Most nodes per insert statement (one hex parameter of 64 characters a node). */
-const NODE_CHUNK = 20_000;
-
 /**
- * Stores newly completed subtrees; a node stored twice is an error (primary key). The nodes
- * are sent as runs of consecutive indices on one level (what a batch completes: one run per
- * level) and their hashes as one hex string, so a statement costs no work per node in the
- * driver. Every chunk is queued on the connection at once, then all are awaited.
+ * Stores newly completed subtrees, which must continue the stored ones: each tile's new nodes
+ * are appended at its end, and a tile that does not end exactly where they start (a node stored
+ * twice, or one missing) is an error, as is a new tile that already exists (primary key). What
+ * a batch completes is one run of post-order positions per tile; their hashes travel as one hex
+ * string, so a statement costs no work per node in the driver.
  */
 export async function insertNodes(sql: Sql, nodes: readonly HashedNode[]): Promise<void> {
+  if (nodes.length === 0) return;
+  // Post-order within each tile, tiles in (group, index) order.
+  const placed = nodes.map((n) => {
+    if (n.hash.length !== 32) throw new RangeError(`node (${n.level}, ${n.index}) has a hash of ${n.hash.length} bytes`);
+    return { n, s: nodeSlot(n) };
+  });
+  placed.sort((a, b) => a.s.group - b.s.group || (a.s.tile < b.s.tile ? -1 : a.s.tile > b.s.tile ? 1 : a.s.pos - b.s.pos));
+  const runs = { group: [] as number[], tile: [] as bigint[], first: [] as number[], count: [] as number[], at: [] as number[] };
+  const hashes = new Uint8Array(placed.length * 32);
+  placed.forEach(({ n, s }, k) => {
+    hashes.set(n.hash, k * 32);
+    const r = runs.group.length - 1;
+    if (r >= 0 && runs.group[r] === s.group && runs.tile[r] === s.tile) {
+      if (runs.first[r]! + runs.count[r]! !== s.pos) throw new RangeError(`node (${n.level}, ${n.index}) does not continue its tile`);
+      runs.count[r]!++;
+    } else {
+      runs.group.push(s.group);
+      runs.tile.push(s.tile);
+      runs.first.push(s.pos);
+      runs.count.push(1);
+      runs.at.push(k);
+    }
+  });
+  const fresh = runs.first.map((f, r) => (f === 0 ? r : -1)).filter((r) => r >= 0);
+  const partial = runs.first.map((f, r) => (f > 0 ? r : -1)).filter((r) => r >= 0);
+  const pick = <T extends bigint | number>(xs: T[], rs: number[]) => intArray(rs.map((r) => xs[r]!));
   const sent: Promise<unknown>[] = [];
-  for (let i = 0; i < nodes.length; i += NODE_CHUNK) {
-    const part = nodes.slice(i, i + NODE_CHUNK);
-    const runs = { level: [] as number[], first: [] as bigint[], count: [] as number[], at: [] as number[] };
-    const hashes = new Uint8Array(part.length * 32);
-    part.forEach((n, k) => {
-      if (n.hash.length !== 32) throw new RangeError(`node (${n.level}, ${n.index}) has a hash of ${n.hash.length} bytes`);
-      hashes.set(n.hash, k * 32);
-      const r = runs.level.length - 1;
-      if (r >= 0 && runs.level[r] === n.level && runs.first[r]! + BigInt(runs.count[r]!) === n.index) runs.count[r]!++;
-      else {
-        runs.level.push(n.level);
-        runs.first.push(n.index);
-        runs.count.push(1);
-        runs.at.push(k);
-      }
-    });
-    const q = sql.query(
-      // Decoded once (materialized): inlined, the decode would run again for every row.
-      `with h as materialized (select decode($5, 'hex') as hashes)
-       insert into log_nodes (level, idx, hash)
-       select r.level, r.first + g.i, substring(h.hashes from ((r.at + g.i) * 32 + 1)::int for 32)
-       from unnest($1::int[], $2::bigint[], $3::int[], $4::int[]) as r(level, first, n, at)
-       cross join lateral generate_series(0, r.n - 1) as g(i)
-       cross join h`,
-      [intArray(runs.level), intArray(runs.first), intArray(runs.count), intArray(runs.at), hex(hashes)],
+  if (fresh.length) {
+    sent.push(
+      sql.query(
+        // Decoded once (materialized): inlined, the decode would run again for every row.
+        `with h as materialized (select decode($5, 'hex') as hashes)
+         insert into log_tiles (grp, idx, hashes)
+         select r.grp, r.idx, substring(h.hashes from r.at * 32 + 1 for r.n * 32)
+         from unnest($1::smallint[], $2::bigint[], $3::int[], $4::int[]) as r(grp, idx, n, at) cross join h`,
+        [pick(runs.group, fresh), pick(runs.tile, fresh), pick(runs.count, fresh), pick(runs.at, fresh), hex(hashes)],
+      ),
     );
-    q.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
-    sent.push(q);
   }
+  if (partial.length) {
+    // At most one partial tile per group: their hashes are sent on their own.
+    const own = partial.map((r) => hashes.subarray(runs.at[r]! * 32, (runs.at[r]! + runs.count[r]!) * 32));
+    const ownAt: number[] = [];
+    own.reduce((at, h) => (ownAt.push(at), at + h.length / 32), 0);
+    sent.push(
+      (async () => {
+        const rows = await sql.query<{ n: number }>(
+          `with h as materialized (select decode($6, 'hex') as hashes),
+           grown as (
+             update log_tiles t set hashes = t.hashes || substring(h.hashes from r.at * 32 + 1 for r.n * 32)
+             from unnest($1::smallint[], $2::bigint[], $3::int[], $4::int[], $5::int[]) as r(grp, idx, first, n, at) cross join h
+             where t.grp = r.grp and t.idx = r.idx and length(t.hashes) = r.first * 32
+             returning 1
+           )
+           select count(*)::int as n from grown`,
+          [pick(runs.group, partial), pick(runs.tile, partial), pick(runs.first, partial), pick(runs.count, partial), intArray(ownAt), own.map(hex).join('')],
+        );
+        const grown = Number(rows[0]?.n ?? 0);
+        if (grown !== partial.length) throw new MisplacedNodesError(partial.length - grown);
+      })(),
+    );
+  }
+  sent.forEach((p) => p.catch(() => {})); // awaited below; not an unhandled rejection meanwhile
   await Promise.all(sent);
+}
+
+/** A node-store failure: new nodes do not continue the stored tiles. */
+export class MisplacedNodesError extends Error {
+  constructor(tiles: number) {
+    super(`${tiles} stored tile(s) do not end where the new nodes begin`);
+    this.name = 'MisplacedNodesError';
+  }
 }
 
 interface CheckpointDbRow {
@@ -243,20 +322,11 @@ export interface ProofReads {
 }
 
 /**
- * One round trip for a proof: the latest tree size and the stored nodes `ids`. Nothing here is
- * checked: the caller compares its sizes with `latest` first.
+ * One round trip for a proof: the latest tree size and the stored nodes `ids` (from their
+ * tiles). Nothing here is checked: the caller compares its sizes with `latest` first.
  */
 export async function proofReads(sql: Sql, ids: readonly NodeId[]): Promise<ProofReads> {
-  const [row] = await sql.query<{ latest_size: bigint | null; node_hashes: string | null }>(
-    `select (select max(tree_size) from log_checkpoints) as latest_size,
-            (select string_agg(coalesce(encode(n.hash, 'hex'), '-'), ',' order by q.o)
-             from unnest($1::int[], $2::bigint[]) with ordinality as q(level, idx, o)
-             left join log_nodes n on n.level = q.level and n.idx = q.idx) as node_hashes`,
-    [intArray(ids.map((id) => id.level)), intArray(ids.map((id) => id.index))],
-  );
-  const parts = row?.node_hashes ? row.node_hashes.split(',') : [];
-  return {
-    latest: row?.latest_size == null ? undefined : big(row.latest_size),
-    hashes: ids.map((_, i) => (parts[i] && parts[i].length === 64 ? unhex(parts[i]) : undefined)),
-  };
+  const { groups, tiles, at } = tilesOf(ids);
+  const { latest, hex: hexTiles } = await readTiles(sql, groups, tiles, true);
+  return { latest, hashes: pickHashes(ids, at, hexTiles) };
 }

@@ -2,7 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { parseCheckpoint } from '../../src/crypto/checkpoint.js';
-import { rootFromLeaves, verifyConsistency } from '../../src/crypto/merkle/index.js';
+import { type HashedNode, rootFromLeaves, verifyConsistency } from '../../src/crypto/merkle/index.js';
 import { verifyNote } from '../../src/crypto/signed-note.js';
 import { systemRandom } from '../../src/domain/runtime.js';
 import { uuidv7 } from '../../src/domain/ids.js';
@@ -80,6 +80,31 @@ export async function resetLog(sql: Sql): Promise<void> {
   await sql.query('delete from audit_events');
   await sql.query('delete from log_pending');
   await sql.query('delete from log_leaves');
-  await sql.query('delete from log_nodes');
+  await sql.query('delete from log_tiles');
   await sql.query('delete from log_checkpoints');
+}
+
+/** SQL: the number of stored subtree hashes (every tile's length / 32). */
+export const STORED_NODES_SQL = 'select coalesce(sum(length(hashes)), 0) / 32 as n from log_tiles';
+
+/**
+ * SQL that overwrites the stored hash of node ($1 level, $2 index) with $3 (32 bytes), in place
+ * in its tile: what someone editing the database by hand would do.
+ */
+export const SET_NODE_SQL = `update log_tiles t set hashes = overlay(t.hashes placing $3::bytea from s.pos * 32 + 1)
+  from log_node_slot($1, $2) s where t.grp = s.grp and t.idx = s.tile and length(t.hashes) >= (s.pos + 1) * 32`;
+
+/** Drops every stored subtree hash not complete in a tree of `size` leaves (a truncated tree). */
+export async function truncateNodes(sql: Sql, size: number): Promise<void> {
+  const kept = `select s.grp, s.tile, max(s.pos) + 1 as n
+    from generate_series(0, 62) as l(level)
+    cross join lateral generate_series(0::bigint, ($1::bigint >> l.level) - 1) as i(idx)
+    cross join lateral log_node_slot(l.level, i.idx) s group by s.grp, s.tile`;
+  await sql.query(`delete from log_tiles t where not exists (select 1 from (${kept}) k where k.grp = t.grp and k.tile = t.idx)`, [size]);
+  await sql.query(`update log_tiles t set hashes = substring(t.hashes for k.n * 32) from (${kept}) k where k.grp = t.grp and k.tile = t.idx`, [size]);
+}
+
+/** Stores subtree hashes as the integrator did before migration 0011: one `log_nodes` row each. */
+export async function insertLogNodesBefore0011(sql: Sql, nodes: readonly HashedNode[]): Promise<void> {
+  for (const n of nodes) await sql.query('insert into log_nodes (level, idx, hash) values ($1, $2, $3)', [n.level, n.index.toString(), n.hash]);
 }
