@@ -5,26 +5,27 @@
  * synchronous SHA-256, as `npm start` runs it) measuring leaves/s, settles the new tables as a
  * running server would have (vacuum, analyse, checkpoint), then measures inclusion- and
  * consistency-proof latency (p50/p99/p99.9) through the HTTP routes in-process
- * (`app.request`), checking a sample of the proofs with the SDK's verifiers. Prints a table
+ * (`app.request`) of a fresh process (bench/log-proofs.ts), checking a sample of the proofs
+ * with the SDK's verifiers. Prints a table
  * with PASS/MISS against the targets (never asserted) and writes bench-results/log.json.
  *
  * Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_LOG_LEAVES (10000000), BENCH_LOG_BATCH (events per integrator batch, 10000),
  * BENCH_LOG_PROOFS (proofs of each kind, 2000).
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fromB64, leafHash, verifyConsistency, verifyInclusion } from '@permis/sdk/verify';
 import { openKeyRing } from '../src/crypto/key-ring.js';
 import { systemClock, systemRandom } from '../src/domain/runtime.js';
 import { nodeSha256 } from '../src/entry/node-sha256.js';
-import { createApp } from '../src/http/app.js';
 import type { AppDeps } from '../src/http/deps.js';
 import { runIntegrator } from '../src/jobs/integrator.js';
 import { createBenchDatabase } from './database.js';
-import { formatLogReport, LOG_TARGETS, type LogBenchReport, type ProofLatency } from './log-report.js';
+import { formatLogReport, LOG_TARGETS, type LogBenchReport } from './log-report.js';
+import type { ProofResults } from './log-proofs.js';
 import { seedLogEvents } from './log-seed.js';
 import { progressBar } from './progress.js';
 
@@ -59,7 +60,8 @@ export async function runLogBench(): Promise<LogBenchReport> {
     const seedSeconds = await seedLogEvents(bench.db, cfg.leaves);
     log(`seeded ${cfg.leaves.toLocaleString('en-US')} events in ${seedSeconds.toFixed(1)} s`);
 
-    const keys = await openKeyRing(bench.db, { kek: systemRandom.bytes(32), clock: systemClock, random: systemRandom });
+    const kek = systemRandom.bytes(32);
+    const keys = await openKeyRing(bench.db, { kek, clock: systemClock, random: systemRandom });
     const deps: AppDeps = {
       db: bench.db,
       keys,
@@ -114,47 +116,9 @@ export async function runLogBench(): Promise<LogBenchReport> {
     await bench.db.exec('checkpoint');
     const settleSeconds = (performance.now() - settleStart) / 1000;
     log(`vacuum (analyze) ${SETTLED_TABLES.join(', ')} and checkpoint: ${settleSeconds.toFixed(1)} s`);
-    const checkpoints = await bench.db.query<{ tree_size: bigint; root: Uint8Array }>('select tree_size, root from log_checkpoints where tree_size > 0 order by tree_size');
-    const roots = new Map(checkpoints.map((c) => [BigInt(c.tree_size), new Uint8Array(c.root)]));
-    const sizes = [...roots.keys()];
-    const latestRoot = roots.get(size)!;
-
-    const app = createApp(deps);
-    const get = async (path: string): Promise<unknown> => {
-      const res = await app.request(path);
-      if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${await res.text()}`);
-      return res.json();
-    };
-    const randomBelow = (n: bigint) => BigInt(Math.floor(Math.random() * Number(n)));
-    const VERIFY_EVERY = 10;
-
-    // Inclusion proofs of random leaves in the whole tree (as a citizen's access log asks).
-    type InclusionBody = { index: string; treeSize: string; leafHash: string; proof: string[] };
-    const inclusion = await measure('inclusion proofs', cfg.proofs, async (k, timed) => {
-      const index = randomBelow(size);
-      const body = (await timed(() => get(`/v1/log/proof/inclusion?index=${index}&treeSize=${size}`))) as InclusionBody;
-      if (k % VERIFY_EVERY === 0) {
-        // The leaf hash must be the hash of the leaf data a monitor reads, and the path must lead to the signed root.
-        const leavesBody = (await get(`/v1/log/leaves?start=${index}&end=${index + 1n}`)) as { leaves: { data: string }[] };
-        const hash = await leafHash(fromB64(leavesBody.leaves[0]!.data));
-        if (Buffer.compare(hash, fromB64(body.leafHash)) !== 0) throw new Error(`leaf ${index}: the served leaf hash is not the hash of the leaf data`);
-        await verifyInclusion(hash, index, size, body.proof.map(fromB64), latestRoot);
-        return { hashes: body.proof.length, verified: true };
-      }
-      return { hashes: body.proof.length, verified: false };
-    });
-
-    // Consistency proofs from a random signed checkpoint to the latest (as a monitor asks).
-    type ConsistencyBody = { proof: string[] };
-    const consistency = await measure('consistency proofs', cfg.proofs, async (k, timed) => {
-      const from = sizes[Math.floor(Math.random() * (sizes.length - 1))] ?? size;
-      const body = (await timed(() => get(`/v1/log/proof/consistency?from=${from}&to=${size}`))) as ConsistencyBody;
-      if (k % VERIFY_EVERY === 0) {
-        await verifyConsistency(from, size, body.proof.map(fromB64), roots.get(from)!, latestRoot);
-        return { hashes: body.proof.length, verified: true };
-      }
-      return { hashes: body.proof.length, verified: false };
-    });
+    // The proofs, timed in a process of their own (bench/log-proofs.ts): a server that opens
+    // the log, not this one with the heap and connections of ten million integrations.
+    const { inclusion, consistency } = await proofsInChild(bench.url, kek, cfg.proofs);
 
     const [pg] = await bench.db.query<{ v: string }>("select 'PostgreSQL ' || current_setting('server_version') as v");
     const half = cfg.leaves / 2;
@@ -162,7 +126,7 @@ export async function runLogBench(): Promise<LogBenchReport> {
     const report: LogBenchReport = {
       startedAt,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', node: process.versions.node, postgres: pg!.v, loadavgBefore, loadavgAfter: loadavg() },
-      config: { leaves: cfg.leaves, batch: cfg.batch, proofs: cfg.proofs, path: 'the HTTP routes in-process (app.request), after a warm-up of 100 proofs' },
+      config: { leaves: cfg.leaves, batch: cfg.batch, proofs: cfg.proofs, path: 'the HTTP routes in-process (app.request) of a fresh process, after a warm-up of 100 proofs' },
       seed: { events: cfg.leaves, seconds: seedSeconds, note: 'consent.checked events inserted directly (insert … select generate_series), all product indexes in place' },
       settle: { seconds: settleSeconds, note: `vacuum (analyze) ${SETTLED_TABLES.join(', ')}; checkpoint` },
       integration: {
@@ -198,34 +162,26 @@ export async function runLogBench(): Promise<LogBenchReport> {
 /** The tables the integration wrote, settled before the proofs are measured. */
 const SETTLED_TABLES = ['log_tiles', 'log_leaves', 'log_pending', 'log_checkpoints'];
 
-type Timed = <T>(f: () => Promise<T>) => Promise<T>;
-
-/** Runs `count` proofs one at a time after 100 unmeasured ones; only the `timed` part is measured. */
-async function measure(label: string, count: number, one: (k: number, timed: Timed) => Promise<{ hashes: number; verified: boolean }>): Promise<ProofLatency> {
-  const untimed: Timed = (f) => f();
-  for (let k = 1; k <= 100; k++) await one(k, untimed);
-  const bar = progressBar(label, count, 'proofs');
-  const lat: number[] = [];
-  let hashes = 0;
-  let verified = 0;
-  const timed: Timed = async (f) => {
-    const t = performance.now();
-    try {
-      return await f();
-    } finally {
-      lat.push(performance.now() - t);
-    }
-  };
-  for (let k = 0; k < count; k++) {
-    const r = await one(k, timed);
-    hashes += r.hashes;
-    if (r.verified) verified++;
-    bar.tick(1);
-  }
-  bar.done();
-  lat.sort((a, b) => a - b);
-  const q = (p: number) => lat[Math.min(lat.length - 1, Math.ceil(p * lat.length) - 1)]!;
-  return { count, p50: q(0.5), p99: q(0.99), p999: q(0.999), max: lat[lat.length - 1]!, verified, meanHashes: hashes / count };
+/** Runs bench/log-proofs.ts (node + tsx) on the database at `url` (keys under `kek`); resolves with its results. */
+function proofsInChild(url: string, kek: Uint8Array, proofs: number): Promise<ProofResults> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'log-proofs.ts')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, BENCH_LOG_DB_URL: url, BENCH_LOG_KEK: Buffer.from(kek).toString('hex'), BENCH_LOG_PROOFS: String(proofs) },
+  });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`the proof process exited with code ${code}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop()!) as ProofResults);
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
