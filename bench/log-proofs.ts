@@ -25,6 +25,20 @@ export interface ProofResults {
   consistency: ProofLatency;
 }
 
+/** The app configuration of the log benchmark's processes (the integrator and the proofs). */
+export function logBenchConfig(): AppDeps['config'] {
+  return {
+    publicUrl: 'http://localhost:8787',
+    rpId: 'localhost',
+    rpName: 'Permís (log benchmark)',
+    sessionTtlSeconds: 3600,
+    challengeTtlSeconds: 300,
+    bodyLimitBytes: 256 * 1024,
+    jurisdiction: 'ES',
+    pairwiseSecret: systemRandom.bytes(32),
+  };
+}
+
 /** Measures `count` proofs of each kind on the integrated log at `url`. */
 export async function measureProofs(url: string, kek: Uint8Array, count: number): Promise<ProofResults> {
   const db = openPostgres({ url, max: 4 });
@@ -35,16 +49,7 @@ export async function measureProofs(url: string, kek: Uint8Array, count: number)
       clock: systemClock,
       random: systemRandom,
       sha256: nodeSha256,
-      config: {
-        publicUrl: 'http://localhost:8787',
-        rpId: 'localhost',
-        rpName: 'Permís (log benchmark)',
-        sessionTtlSeconds: 3600,
-        challengeTtlSeconds: 300,
-        bodyLimitBytes: 256 * 1024,
-        jurisdiction: 'ES',
-        pairwiseSecret: systemRandom.bytes(32),
-      },
+      config: logBenchConfig(),
     };
     const checkpoints = await db.query<{ tree_size: bigint; root: Uint8Array }>('select tree_size, root from log_checkpoints where tree_size > 0 order by tree_size');
     const roots = new Map(checkpoints.map((c) => [BigInt(c.tree_size), new Uint8Array(c.root)]));

@@ -25,7 +25,7 @@ import type { AppDeps } from '../src/http/deps.js';
 import { runIntegrator } from '../src/jobs/integrator.js';
 import { createBenchDatabase } from './database.js';
 import { formatLogReport, LOG_TARGETS, type LogBenchReport } from './log-report.js';
-import type { ProofResults } from './log-proofs.js';
+import { logBenchConfig, type ProofResults } from './log-proofs.js';
 import { seedLogEvents } from './log-seed.js';
 import { progressBar } from './progress.js';
 
@@ -67,16 +67,7 @@ export async function runLogBench(): Promise<LogBenchReport> {
       keys,
       clock: systemClock,
       random: systemRandom,
-      config: {
-        publicUrl: 'http://localhost:8787',
-        rpId: 'localhost',
-        rpName: 'Permís (log benchmark)',
-        sessionTtlSeconds: 3600,
-        challengeTtlSeconds: 300,
-        bodyLimitBytes: 256 * 1024,
-        jurisdiction: 'ES',
-        pairwiseSecret: systemRandom.bytes(32),
-      },
+      config: logBenchConfig(),
     };
 
     // Integration: the real integrator in one call, as the Node entry's job runs it while
