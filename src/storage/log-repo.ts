@@ -2,9 +2,9 @@
  * Storage of the transparency log (DESIGN §6): the queue of pending events (`log_pending`),
  * the leaves (`log_leaves`, one narrow row per leaf naming its event by `seq`), the stored
  * complete-subtree hashes (`log_tiles`, see log-tiles.ts) and the signed checkpoints
- * (`log_checkpoints`); see migrations/0010_log_leaves.sql and 0011_log_tiles.sql. Bytes travel
- * as hex text, and bulk values as one text parameter each, so the same SQL runs on PGlite and
- * postgres.js without per-element work.
+ * (`log_checkpoints`); see migrations/0010_log_leaves.sql and 0011_log_tiles.sql. Bytes are
+ * written as hex text, and bulk values as one text parameter each, so the same SQL runs on
+ * PGlite and postgres.js without per-element work; the few tiles of a proof are read as bytea.
  */
 import type { HashedNode, NodeId, NodeReader } from '../crypto/merkle/index.js';
 import { EVENT_LEAF_COLUMNS, EVENT_LEAF_FROM, type EventLeafDbRow, PENDING_EVENT_COLUMNS, toEventLeafRow } from './event-leaf-rows.js';
@@ -53,14 +53,6 @@ const hex = (b: Uint8Array): string => {
   }
   return ascii.decode(out);
 };
-/** The value of a lowercase hex digit's character code. */
-const nibble = (c: number): number => (c <= 57 ? c - 48 : c - 87);
-/** Parses lowercase hex (as PostgreSQL's `encode(…, 'hex')` writes it; the caller checked the length). */
-const unhex = (s: string): Uint8Array => {
-  const out = new Uint8Array(s.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = (nibble(s.charCodeAt(2 * i)) << 4) | nibble(s.charCodeAt(2 * i + 1));
-  return out;
-};
 /** A PostgreSQL array literal of integers, sent as one text parameter. */
 const intArray = (xs: readonly (bigint | number)[]): string => `{${xs.join(',')}}`;
 const big = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt(v as string | number));
@@ -86,26 +78,35 @@ function tilesOf(ids: readonly NodeId[]): { groups: number[]; tiles: bigint[]; a
 }
 
 /**
- * Reads the tiles (`groups[i]`, `tiles[i]`) in one query, each as hex ('' when absent), with
- * the latest checkpoint's tree size when `withLatest`.
+ * Reads the tiles (`groups[i]`, `tiles[i]`) in one query, each as bytes (empty when absent),
+ * with the latest checkpoint's tree size when `withLatest`. The tiles come as rows of bytea
+ * (a proof reads ten or so): nothing to encode or aggregate on the server, one decode each in
+ * the driver.
  */
-async function readTiles(sql: Sql, groups: number[], tiles: bigint[], withLatest: boolean): Promise<{ latest: bigint | undefined; hex: string[] }> {
-  const [row] = await sql.query<{ latest_size: bigint | null; tiles: string | null }>(
-    `select ${withLatest ? '(select max(tree_size) from log_checkpoints)' : 'null::bigint'} as latest_size,
-            (select string_agg(coalesce(encode(t.hashes, 'hex'), ''), ',' order by q.o)
-             from unnest($1::smallint[], $2::bigint[]) with ordinality as q(grp, idx, o)
-             left join log_tiles t on t.grp = q.grp and t.idx = q.idx) as tiles`,
+async function readTiles(sql: Sql, groups: number[], tiles: bigint[], withLatest: boolean): Promise<{ latest: bigint | undefined; tiles: Uint8Array[] }> {
+  const rows = await sql.query<{ o: number; hashes: Uint8Array | null; latest_size: bigint | null }>(
+    `select q.o::int as o, t.hashes, null::bigint as latest_size
+     from unnest($1::smallint[], $2::bigint[]) with ordinality as q(grp, idx, o)
+     join log_tiles t on t.grp = q.grp and t.idx = q.idx
+     ${withLatest ? 'union all select 0, null, (select max(tree_size) from log_checkpoints)' : ''}`,
     [intArray(groups), intArray(tiles)],
   );
-  return { latest: row?.latest_size == null ? undefined : big(row.latest_size), hex: row?.tiles == null ? [] : row.tiles.split(',') };
+  const out: Uint8Array[] = groups.map(() => EMPTY);
+  let latest: bigint | undefined;
+  for (const r of rows) {
+    if (r.o === 0) latest = r.latest_size == null ? undefined : big(r.latest_size);
+    else out[r.o - 1] = bytes(r.hashes);
+  }
+  return { latest, tiles: out };
 }
+const EMPTY = new Uint8Array(0);
 
-/** The hashes of `ids` from tiles read as hex; undefined where a node is not stored. */
-function pickHashes(ids: readonly NodeId[], at: { tile: number; offset: number }[], hexTiles: string[]): (Uint8Array | undefined)[] {
+/** The hashes of `ids` from their tiles; undefined where a node is not stored. */
+function pickHashes(ids: readonly NodeId[], at: { tile: number; offset: number }[], tiles: readonly Uint8Array[]): (Uint8Array | undefined)[] {
   return ids.map((_, i) => {
     const { tile, offset } = at[i]!;
-    const h = hexTiles[tile] ?? '';
-    return h.length >= (offset + 32) * 2 ? unhex(h.slice(offset * 2, (offset + 32) * 2)) : undefined;
+    const t = tiles[tile];
+    return t && t.length >= offset + 32 ? t.slice(offset, offset + 32) : undefined;
   });
 }
 
@@ -114,8 +115,8 @@ export function nodeReader(sql: Sql): NodeReader {
   return async (ids) => {
     if (ids.length === 0) return [];
     const { groups, tiles, at } = tilesOf(ids);
-    const { hex: hexTiles } = await readTiles(sql, groups, tiles, false);
-    return pickHashes(ids, at, hexTiles).map((h, i) => {
+    const read = await readTiles(sql, groups, tiles, false);
+    return pickHashes(ids, at, read.tiles).map((h, i) => {
       if (!h) throw new MissingNodeError(ids[i]!);
       return h;
     });
@@ -327,6 +328,6 @@ export interface ProofReads {
  */
 export async function proofReads(sql: Sql, ids: readonly NodeId[]): Promise<ProofReads> {
   const { groups, tiles, at } = tilesOf(ids);
-  const { latest, hex: hexTiles } = await readTiles(sql, groups, tiles, true);
-  return { latest, hashes: pickHashes(ids, at, hexTiles) };
+  const read = await readTiles(sql, groups, tiles, true);
+  return { latest: read.latest, hashes: pickHashes(ids, at, read.tiles) };
 }

@@ -10,19 +10,18 @@ export { bytesEqual, emptyRoot, HASH_SIZE, leafHash, nodeHash } from '@permis/sd
 /** The largest power of two strictly smaller than `n` (RFC 9162 §2.1.1's k); `n` must be ≥ 2. */
 export function largestPowerOfTwoBelow(n: bigint): bigint {
   if (n < 2n) throw new RangeError('n must be at least 2');
-  let k = 1n;
-  while (k << 1n < n) k <<= 1n;
-  return k;
+  return 1n << BigInt(bitLength(n - 1n) - 1);
 }
 
-/** Number of bits needed to write `n` (0 for 0). */
+/**
+ * Number of bits needed to write `n` (0 for 0 and below). Exact for every size, without a
+ * bigint allocated per bit (a proof asks this once per level of the tree).
+ */
 export function bitLength(n: bigint): number {
-  let bits = 0;
-  while (n > 0n) {
-    n >>= 1n;
-    bits++;
-  }
-  return bits;
+  if (n <= 0n) return 0;
+  if (n <= 0xffffffffn) return 32 - Math.clz32(Number(n));
+  const hex = n.toString(16);
+  return (hex.length - 1) * 4 + (32 - Math.clz32(parseInt(hex[0]!, 16)));
 }
 
 /**

@@ -31,13 +31,14 @@ export function rangeNodes(start: bigint, end: bigint): NodeId[] {
   if (start < 0n || end <= start) throw new RangeError(`empty or negative leaf range [${start}, ${end})`);
   const out: NodeId[] = [];
   let cur = start;
-  let level = 0;
-  while (1n << BigInt(level + 1) <= end - start) level++;
-  for (; level >= 0; level--) {
+  // One subtree per set bit of the range's length, largest first.
+  const bits = (end - start).toString(2);
+  for (let i = 0; i < bits.length; i++) {
+    if (bits[i] !== '1') continue;
+    const level = bits.length - 1 - i;
     const width = 1n << BigInt(level);
-    if (((end - start) & width) === 0n) continue;
     if (cur % width !== 0n) throw new RangeError(`leaf range [${start}, ${end}) is not aligned to complete subtrees`);
-    out.push({ level, index: cur / width });
+    out.push({ level, index: cur >> BigInt(level) });
     cur += width;
   }
   return out;
