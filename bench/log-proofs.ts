@@ -3,10 +3,13 @@
  * process that opens the integrated log, not the process that has just seeded and integrated
  * ten million events (whose heap and connections would be measured along with the proofs).
  * Times inclusion- and consistency-proof requests one at a time through the HTTP routes
- * in-process (`app.request`), then checks every tenth with the SDK's verifiers against the
- * signed roots, and prints the latencies as one JSON line on stdout.
+ * in-process (`app.request`): for each kind a warm-up series right after the start (reported,
+ * not judged), then the measured series of a server in steady state. Then checks every tenth
+ * measured proof with the SDK's verifiers against the signed roots, and prints the latencies
+ * as one JSON line on stdout.
  *
- * Environment (set by bench/log.ts): BENCH_LOG_DB_URL, BENCH_LOG_KEK (hex), BENCH_LOG_PROOFS.
+ * Environment (set by bench/log.ts): BENCH_LOG_DB_URL, BENCH_LOG_KEK (hex), BENCH_LOG_PROOFS,
+ * BENCH_LOG_WARMUP.
  */
 import { pathToFileURL } from 'node:url';
 import { fromB64, leafHash, verifyConsistency, verifyInclusion } from '@permis/sdk/verify';
@@ -16,7 +19,7 @@ import { nodeSha256 } from '../src/entry/node-sha256.js';
 import { createApp } from '../src/http/app.js';
 import type { AppDeps } from '../src/http/deps.js';
 import { openPostgres } from '../src/storage/postgres.js';
-import type { ProofLatency } from './log-report.js';
+import type { Percentiles, ProofLatency } from './log-report.js';
 import { progressBar } from './progress.js';
 
 /** What the proof process reports. */
@@ -39,8 +42,8 @@ export function logBenchConfig(): AppDeps['config'] {
   };
 }
 
-/** Measures `count` proofs of each kind on the integrated log at `url`. */
-export async function measureProofs(url: string, kek: Uint8Array, count: number): Promise<ProofResults> {
+/** Measures `count` proofs of each kind, each after `warmup` more, on the integrated log at `url`. */
+export async function measureProofs(url: string, kek: Uint8Array, count: number, warmup: number): Promise<ProofResults> {
   const db = openPostgres({ url, max: 4 });
   try {
     const deps: AppDeps = {
@@ -74,14 +77,14 @@ export async function measureProofs(url: string, kek: Uint8Array, count: number)
     const toCheckConsistency: ConsistencyBody[] = [];
 
     // Inclusion proofs of random leaves in the whole tree (as a citizen's access log asks).
-    const inclusion = await measure('inclusion proofs', count, async (k, timed) => {
+    const inclusion = await measure('inclusion proofs', count, warmup, async (k, timed) => {
       const index = randomBelow(size);
       const body = (await timed(() => get(`/v1/log/proof/inclusion?index=${index}&treeSize=${size}`))) as InclusionBody;
       if (k % VERIFY_EVERY === 0) toCheckInclusion.push(body);
       return body.proof.length;
     });
     // Consistency proofs from a random signed checkpoint to the latest (as a monitor asks).
-    const consistency = await measure('consistency proofs', count, async (k, timed) => {
+    const consistency = await measure('consistency proofs', count, warmup, async (k, timed) => {
       const from = sizes[Math.floor(Math.random() * (sizes.length - 1))] ?? size;
       const body = (await timed(() => get(`/v1/log/proof/consistency?from=${from}&to=${size}`))) as ConsistencyBody;
       if (k % VERIFY_EVERY === 0) toCheckConsistency.push(body);
@@ -112,37 +115,47 @@ export async function measureProofs(url: string, kek: Uint8Array, count: number)
 type Timed = <T>(f: () => Promise<T>) => Promise<T>;
 
 /**
- * Runs `count` proofs one at a time after 100 unmeasured ones; only the `timed` part is
- * measured. `one` resolves with the proof's length in hashes.
+ * Runs `warmup` proofs, then `count` more, one at a time; only the `timed` part of each is
+ * measured, each series on its own. `one` gets the proof's number in the measured series (-1
+ * during the warm-up) and resolves with the proof's length in hashes.
  */
-async function measure(label: string, count: number, one: (k: number, timed: Timed) => Promise<number>): Promise<ProofLatency> {
-  const untimed: Timed = (f) => f();
-  for (let k = 1; k <= 100; k++) await one(-1, untimed);
-  const bar = progressBar(label, count, 'proofs');
-  const lat: number[] = [];
-  let hashes = 0;
-  const timed: Timed = async (f) => {
-    const t = performance.now();
-    try {
-      return await f();
-    } finally {
-      lat.push(performance.now() - t);
+async function measure(label: string, count: number, warmup: number, one: (k: number, timed: Timed) => Promise<number>): Promise<ProofLatency> {
+  const series = async (name: string, n: number, measured: boolean) => {
+    const bar = progressBar(name, n, 'proofs');
+    const lat: number[] = [];
+    let hashes = 0;
+    const timed: Timed = async (f) => {
+      const t = performance.now();
+      try {
+        return await f();
+      } finally {
+        lat.push(performance.now() - t);
+      }
+    };
+    for (let k = 0; k < n; k++) {
+      hashes += await one(measured ? k : -1, timed);
+      bar.tick(1);
     }
+    bar.done();
+    return { latency: percentiles(lat), hashes };
   };
-  for (let k = 0; k < count; k++) {
-    hashes += await one(k, timed);
-    bar.tick(1);
-  }
-  bar.done();
+  const first = await series(`${label} (warm-up)`, warmup, false);
+  const { latency, hashes } = await series(label, count, true);
+  return { ...latency, warmup: first.latency, verified: 0, meanHashes: hashes / count };
+}
+
+/** Percentiles of `lat` (nearest rank); NaN for an empty series. */
+function percentiles(lat: number[]): Percentiles {
   lat.sort((a, b) => a - b);
-  const q = (p: number) => lat[Math.min(lat.length - 1, Math.ceil(p * lat.length) - 1)]!;
-  return { count, p50: q(0.5), p99: q(0.99), p999: q(0.999), max: lat[lat.length - 1]!, verified: 0, meanHashes: hashes / count };
+  const q = (p: number) => (lat.length ? lat[Math.min(lat.length - 1, Math.ceil(p * lat.length) - 1)]! : NaN);
+  return { count: lat.length, p50: q(0.5), p99: q(0.99), p999: q(0.999), max: lat.length ? lat[lat.length - 1]! : NaN };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const url = process.env.BENCH_LOG_DB_URL;
   if (!url) throw new Error('BENCH_LOG_DB_URL is not set (bench/log.ts sets it)');
   const kek = new Uint8Array(Buffer.from(process.env.BENCH_LOG_KEK ?? '', 'hex'));
-  const results = await measureProofs(url, kek, Number(process.env.BENCH_LOG_PROOFS ?? 2000));
+  const proofs = Number(process.env.BENCH_LOG_PROOFS ?? 2000);
+  const results = await measureProofs(url, kek, proofs, Number(process.env.BENCH_LOG_WARMUP ?? proofs));
   process.stdout.write(`${JSON.stringify(results)}\n`);
 }

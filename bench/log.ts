@@ -11,7 +11,10 @@
  *
  * Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_LOG_LEAVES (10000000), BENCH_LOG_BATCH (events per integrator batch, 10000),
- * BENCH_LOG_PROOFS (proofs of each kind, 2000).
+ * BENCH_LOG_PROOFS (proofs of each kind, 2000), BENCH_LOG_WARMUP (proofs of each kind before
+ * those, reported but not judged; default BENCH_LOG_PROOFS), BENCH_LOG_KEEP (1: keep the database and print
+ * how to time the proofs on it again with bench/log-proofs.ts, for work on the proof path;
+ * drop it by hand afterwards).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -41,11 +44,14 @@ const int = (name: string, def: number, min: number, max: number): number => {
 
 /** Runs the log benchmark once; resolves with its report (also printed and written). */
 export async function runLogBench(): Promise<LogBenchReport> {
+  const proofs = int('BENCH_LOG_PROOFS', 2000, 10, 100_000);
   const cfg = {
     serverUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
     leaves: int('BENCH_LOG_LEAVES', 10_000_000, 1000, 100_000_000),
     batch: int('BENCH_LOG_BATCH', 10_000, 100, 100_000),
-    proofs: int('BENCH_LOG_PROOFS', 2000, 10, 100_000),
+    proofs,
+    warmup: int('BENCH_LOG_WARMUP', proofs, 0, 100_000),
+    keep: process.env.BENCH_LOG_KEEP === '1',
   };
   const startedAt = new Date().toISOString();
   const loadavgBefore = loadavg();
@@ -54,6 +60,7 @@ export async function runLogBench(): Promise<LogBenchReport> {
   const bench = await createBenchDatabase(cfg.serverUrl, { prefix: 'permis_bench_log_', poolMax: 4 });
   log(`database ${bench.name} created and migrated`);
   const onSignal = () => void bench.drop().finally(() => process.exit(130));
+  let kept = '';
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
@@ -61,6 +68,9 @@ export async function runLogBench(): Promise<LogBenchReport> {
     log(`seeded ${cfg.leaves.toLocaleString('en-US')} events in ${seedSeconds.toFixed(1)} s`);
 
     const kek = systemRandom.bytes(32);
+    if (cfg.keep) {
+      kept = `BENCH_LOG_DB_URL=${bench.url} BENCH_LOG_KEK=${Buffer.from(kek).toString('hex')} BENCH_LOG_PROOFS=${cfg.proofs} BENCH_LOG_WARMUP=${cfg.warmup} npx tsx bench/log-proofs.ts`;
+    }
     const keys = await openKeyRing(bench.db, { kek, clock: systemClock, random: systemRandom });
     const deps: AppDeps = {
       db: bench.db,
@@ -109,7 +119,7 @@ export async function runLogBench(): Promise<LogBenchReport> {
     log(`vacuum (analyze) ${SETTLED_TABLES.join(', ')} and checkpoint: ${settleSeconds.toFixed(1)} s`);
     // The proofs, timed in a process of their own (bench/log-proofs.ts): a server that opens
     // the log, not this one with the heap and connections of ten million integrations.
-    const { inclusion, consistency } = await proofsInChild(bench.url, kek, cfg.proofs);
+    const { inclusion, consistency } = await proofsInChild(bench.url, kek, cfg.proofs, cfg.warmup);
 
     const [pg] = await bench.db.query<{ v: string }>("select 'PostgreSQL ' || current_setting('server_version') as v");
     const half = cfg.leaves / 2;
@@ -117,7 +127,7 @@ export async function runLogBench(): Promise<LogBenchReport> {
     const report: LogBenchReport = {
       startedAt,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', node: process.versions.node, postgres: pg!.v, loadavgBefore, loadavgAfter: loadavg() },
-      config: { leaves: cfg.leaves, batch: cfg.batch, proofs: cfg.proofs, path: 'the HTTP routes in-process (app.request) of a fresh process, after a warm-up of 100 proofs' },
+      config: { leaves: cfg.leaves, batch: cfg.batch, proofs: cfg.proofs, warmup: cfg.warmup, path: 'the HTTP routes in-process (app.request) of a fresh process' },
       seed: { events: cfg.leaves, seconds: seedSeconds, note: 'consent.checked events inserted directly (insert … select generate_series), all product indexes in place' },
       settle: { seconds: settleSeconds, note: `vacuum (analyze) ${SETTLED_TABLES.join(', ')}; checkpoint` },
       integration: {
@@ -145,8 +155,13 @@ export async function runLogBench(): Promise<LogBenchReport> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await bench.drop();
-    log(`database ${bench.name} dropped`);
+    if (kept) {
+      await bench.db.close();
+      log(`database ${bench.name} kept (BENCH_LOG_KEEP=1); time the proofs again with\n  ${kept}\nand drop it with: psql -h 127.0.0.1 -U postgres -c 'drop database ${bench.name}'`);
+    } else {
+      await bench.drop();
+      log(`database ${bench.name} dropped`);
+    }
   }
 }
 
@@ -154,11 +169,11 @@ export async function runLogBench(): Promise<LogBenchReport> {
 const SETTLED_TABLES = ['log_tiles', 'log_leaves', 'log_pending', 'log_checkpoints'];
 
 /** Runs bench/log-proofs.ts (node + tsx) on the database at `url` (keys under `kek`); resolves with its results. */
-function proofsInChild(url: string, kek: Uint8Array, proofs: number): Promise<ProofResults> {
+function proofsInChild(url: string, kek: Uint8Array, proofs: number, warmup: number): Promise<ProofResults> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'log-proofs.ts')], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, BENCH_LOG_DB_URL: url, BENCH_LOG_KEK: Buffer.from(kek).toString('hex'), BENCH_LOG_PROOFS: String(proofs) },
+    env: { ...process.env, BENCH_LOG_DB_URL: url, BENCH_LOG_KEK: Buffer.from(kek).toString('hex'), BENCH_LOG_PROOFS: String(proofs), BENCH_LOG_WARMUP: String(warmup) },
   });
   let out = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
