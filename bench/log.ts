@@ -60,17 +60,14 @@ export async function runLogBench(): Promise<LogBenchReport> {
   const bench = await createBenchDatabase(cfg.serverUrl, { prefix: 'permis_bench_log_', poolMax: 4 });
   log(`database ${bench.name} created and migrated`);
   const onSignal = () => void bench.drop().finally(() => process.exit(130));
-  let kept = '';
+  // The key-encryption key of the log's signing keys: kept databases need it to be read again.
+  const kek = systemRandom.bytes(32);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
     const seedSeconds = await seedLogEvents(bench.db, cfg.leaves);
     log(`seeded ${cfg.leaves.toLocaleString('en-US')} events in ${seedSeconds.toFixed(1)} s`);
 
-    const kek = systemRandom.bytes(32);
-    if (cfg.keep) {
-      kept = `BENCH_LOG_DB_URL=${bench.url} BENCH_LOG_KEK=${Buffer.from(kek).toString('hex')} BENCH_LOG_PROOFS=${cfg.proofs} BENCH_LOG_WARMUP=${cfg.warmup} npx tsx bench/log-proofs.ts`;
-    }
     const keys = await openKeyRing(bench.db, { kek, clock: systemClock, random: systemRandom });
     const deps: AppDeps = {
       db: bench.db,
@@ -155,9 +152,10 @@ export async function runLogBench(): Promise<LogBenchReport> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    if (kept) {
+    if (cfg.keep) {
       await bench.db.close();
-      log(`database ${bench.name} kept (BENCH_LOG_KEEP=1); time the proofs again with\n  ${kept}\nand drop it with: psql -h 127.0.0.1 -U postgres -c 'drop database ${bench.name}'`);
+      const again = `BENCH_LOG_DB_URL=${bench.url} BENCH_LOG_KEK=${Buffer.from(kek).toString('hex')} BENCH_LOG_PROOFS=${cfg.proofs} BENCH_LOG_WARMUP=${cfg.warmup} npx tsx bench/log-proofs.ts`;
+      log(`database ${bench.name} kept (BENCH_LOG_KEEP=1); time the proofs again with\n  ${again}\nand drop it with: psql -h 127.0.0.1 -U postgres -c 'drop database ${bench.name}'`);
     } else {
       await bench.drop();
       log(`database ${bench.name} dropped`);

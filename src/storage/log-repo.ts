@@ -77,6 +77,9 @@ function tilesOf(ids: readonly NodeId[]): { groups: number[]; tiles: bigint[]; a
   return { groups, tiles, at };
 }
 
+/** An absent tile: holds no node. */
+const EMPTY = new Uint8Array(0);
+
 /**
  * Reads the tiles (`groups[i]`, `tiles[i]`) in one query, each as bytes (empty when absent),
  * with the latest checkpoint's tree size when `withLatest`. The tiles come as rows of bytea
@@ -99,14 +102,13 @@ async function readTiles(sql: Sql, groups: number[], tiles: bigint[], withLatest
   }
   return { latest, tiles: out };
 }
-const EMPTY = new Uint8Array(0);
 
 /** The hashes of `ids` from their tiles; undefined where a node is not stored. */
 function pickHashes(ids: readonly NodeId[], at: { tile: number; offset: number }[], tiles: readonly Uint8Array[]): (Uint8Array | undefined)[] {
   return ids.map((_, i) => {
     const { tile, offset } = at[i]!;
-    const t = tiles[tile];
-    return t && t.length >= offset + 32 ? t.slice(offset, offset + 32) : undefined;
+    const t = tiles[tile]!;
+    return t.length >= offset + 32 ? t.slice(offset, offset + 32) : undefined;
   });
 }
 
