@@ -6,6 +6,7 @@ import { nodeLogContext, runLogCommand } from './cli/log.js';
 import { runServicesCommand } from './cli/services.js';
 import { defaultKeyFile, writeKeyFile } from './cli/key-file.js';
 import { openRuntime } from './runtime.js';
+import { describeStartupError } from './startup.js';
 
 const usage = `Usage: npm run permis -- <command>
 
@@ -77,7 +78,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : `Error: ${err instanceof Error ? err.message : String(err)}`}\n`);
+    const env = { DATA_DIR: process.env.DATA_DIR || './data', PORT: Number(process.env.PORT) || 8787, HOST: process.env.HOST || '127.0.0.1', DATABASE_URL: process.env.DATABASE_URL };
+    process.stderr.write(`${err instanceof ConfigError ? err.message : `error: ${describeStartupError(err, env)}`}\n`);
     process.exit(1);
   },
 );
