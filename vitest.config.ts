@@ -17,6 +17,8 @@ export default defineConfig({
     // the Chromium journeys: `npm run test:browser`.
     exclude: [...configDefaults.exclude, 'test/conformance/**', 'test/replicas/**', 'test/browser/**'],
     setupFiles: ['test/support/setup.ts'],
+    // Embedded PGlite: test databases load a migrated snapshot made once per run.
+    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Each file gets its own databases; two cores, so keep parallelism modest.
