@@ -30,6 +30,7 @@ import { serviceRequestRoutes } from './routes/service-requests.js';
 import { serviceConsentRoutes } from './routes/service-consents.js';
 import { checkRoutes } from './routes/check.js';
 import { oauthTokenRoutes } from './routes/oauth-token.js';
+import { oauthMetadataRoutes } from './routes/oauth-metadata.js';
 import { serviceRoutes } from './routes/services.js';
 import { serviceEventRoutes } from './routes/service-events.js';
 import { serviceWebhookRoutes } from './routes/service-webhook.js';
@@ -130,6 +131,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', catalogueRoutes(deps));
   app.route('/', serviceRoutes(deps));
   app.route('/', oauthTokenRoutes(deps));
+  app.route('/', oauthMetadataRoutes(deps));
   app.route('/', adminRoutes(deps));
   app.route('/', serviceWebhookRoutes(deps));
   app.route('/', serviceEventRoutes(deps));
