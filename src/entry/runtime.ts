@@ -14,6 +14,7 @@ import { loadOrCreateKek } from './kek.js';
 import { loadMigrations } from './migrations.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { nodeSha256 } from './node-sha256.js';
+import { nodeDocsAssets } from './docs-sources.js';
 
 /** An open database plus everything derived from configuration, for the server and the CLI. */
 export interface NodeRuntime {
@@ -91,7 +92,7 @@ export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): P
         timeZone: env.TIME_ZONE,
         pairwiseSecret: env.PAIRWISE_SECRET ? fromB64(env.PAIRWISE_SECRET) : await deriveKey(kek, 'permis pairwise subject v1'),
       };
-      return { db, keys: await keys(), clock, random, config, sha256: nodeSha256, ...(log ? { log } : {}) };
+      return { db, keys: await keys(), clock, random, config, sha256: nodeSha256, docs: nodeDocsAssets(), ...(log ? { log } : {}) };
     },
     async close() {
       await db.close();

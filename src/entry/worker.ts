@@ -15,6 +15,15 @@ import { deliverWebhooks } from '../jobs/webhook-delivery.js';
 import { runIntegrator } from '../jobs/integrator.js';
 import { openPostgres } from '../storage/postgres.js';
 import { parseEnv, publicUrlOf } from './config.js';
+import { buildDocsAssets, type DocsAssets } from '../http/docs-page.js';
+// Swagger UI's files bundled as text (wrangler.toml [[rules]] type "Text"): /docs works offline.
+// (Relative paths: Wrangler's module rules resolve an import against the importing file.)
+import swaggerBundle from '../../node_modules/swagger-ui-dist/swagger-ui-bundle.js';
+import swaggerCss from '../../node_modules/swagger-ui-dist/swagger-ui.css';
+
+/** Built once per isolate, on the first request for /docs. */
+let docs: Promise<DocsAssets> | undefined;
+const docsAssets = (): Promise<DocsAssets> => (docs ??= buildDocsAssets({ bundle: swaggerBundle, css: swaggerCss }));
 
 /** Bindings declared in wrangler.toml (vars and secrets are strings). */
 export interface WorkerEnv {
@@ -64,6 +73,9 @@ async function depsFor(env: WorkerEnv): Promise<AppDeps> {
       jurisdiction: e.JURISDICTION,
       timeZone: e.TIME_ZONE,
       pairwiseSecret: e.PAIRWISE_SECRET ? fromB64(e.PAIRWISE_SECRET) : await deriveKey(kek, 'permis pairwise subject v1'),
+    },
+    get docs() {
+      return docsAssets();
     },
     log: (level, msg, fields) => console[level === 'info' ? 'log' : level](JSON.stringify({ level, msg, ...fields })),
   };

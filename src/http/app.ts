@@ -78,17 +78,22 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     crossOriginResourcePolicy: 'same-site',
   });
   const docsHeaders = secureHeaders({
-    // The reference page at /docs loads its viewer from the Scalar CDN.
+    // The reference at /docs: its script and styles come from this server only (docs-page.ts);
+    // Swagger UI sets element styles through the CSSOM, which style-src does not govern.
     contentSecurityPolicy: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'", "'unsafe-inline'", 'https://cdn.jsdelivr.net'],
-      styleSrc: ["'self'", "'unsafe-inline'", 'https://cdn.jsdelivr.net', 'https://fonts.scalar.com'],
-      fontSrc: ["'self'", 'data:', 'https://fonts.scalar.com', 'https://cdn.jsdelivr.net'],
-      imgSrc: ["'self'", 'data:', 'https:'],
+      defaultSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      fontSrc: ["'self'"],
       connectSrc: ["'self'"],
+      formAction: ["'self'"],
       frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
     },
-    crossOriginEmbedderPolicy: false,
+    strictTransportSecurity: 'max-age=63072000; includeSubDomains',
+    crossOriginResourcePolicy: 'same-origin',
+    referrerPolicy: 'same-origin',
   });
   const pageHeaders = secureHeaders({
     // Portal pages: our own stylesheet and script only, nothing inline, no framing, forms
@@ -108,7 +113,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     referrerPolicy: 'same-origin',
     xFrameOptions: 'DENY',
   });
-  app.use('*', (c, next) => (c.req.path === '/docs' ? docsHeaders(c, next) : isPortalPath(c.req.path) ? pageHeaders(c, next) : apiHeaders(c, next)));
+  app.use('*', (c, next) => (c.req.path === '/docs' || c.req.path.startsWith('/docs/') ? docsHeaders(c, next) : isPortalPath(c.req.path) ? pageHeaders(c, next) : apiHeaders(c, next)));
   app.use(
     '*',
     bodyLimit({

@@ -2,6 +2,7 @@ import type { Clock, Random } from '../domain/runtime.js';
 import type { Db } from '../storage/db.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import type { SyncSha256 } from '../crypto/merkle/index.js';
+import type { DocsAssets } from './docs-page.js';
 
 /** Settings the core needs; built and validated only in `src/entry/`. */
 export interface AppConfig {
@@ -38,6 +39,8 @@ export interface AppDeps {
    * WebCrypto (a promise per hash). The same digests either way.
    */
   sha256?: SyncSha256;
+  /** The API reference's page and assets for `/docs` (docs-page.ts); without it `/docs` is a 404. */
+  docs?: Promise<DocsAssets>;
   /** Where unexpected errors are reported; never shown to callers. */
   log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }

@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { openKeyRing } from '../../src/crypto/key-ring.js';
 import { systemRandom } from '../../src/domain/runtime.js';
 import { createApp } from '../../src/http/app.js';
+import { nodeDocsAssets } from '../../src/entry/docs-sources.js';
 import type { AppConfig, AppDeps, AppEnv } from '../../src/http/deps.js';
 import type { Db } from '../../src/storage/db.js';
 import { type TestClock, testClock } from './clock.js';
@@ -48,6 +49,7 @@ export async function createTestContext(opts: { config?: Partial<AppConfig>; clo
     clock,
     random: systemRandom,
     config,
+    docs: nodeDocsAssets(),
     log: (level, msg, fields) => {
       logged.push({ level, msg, fields });
     },
