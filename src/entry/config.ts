@@ -54,6 +54,8 @@ export const envSchema = z.object({
   JURISDICTION: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be an ISO 3166 code such as ES or ES-CT').default('ES'),
   EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // Turns on metrics and /metrics (Prometheus text format), which then requires this bearer token.
+  METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{32,}$/, 'must be at least 32 printable characters without spaces').optional(),
 });
 
 /** The validated environment. */

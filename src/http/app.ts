@@ -12,6 +12,8 @@ import { isPortalPath } from '../portal/paths.js';
 import { portalNotFound, portalRoutes } from '../portal/portal.js';
 import type { PortalEnv } from '../portal/portal-env.js';
 import { jsonOnly } from './middleware/json-only.js';
+import { requestMetrics } from './middleware/request-metrics.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { fieldErrors, problemResponse } from './problem.js';
 import { adminRoutes } from './routes/admin.js';
 import { catalogueRoutes } from './routes/catalogue.js';
@@ -56,6 +58,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = newRouter();
   const log = deps.log ?? (() => {});
 
+  // First, so that a request's duration includes every middleware; absent metrics, no cost at all.
+  if (deps.metrics) app.use('*', requestMetrics(deps.metrics));
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
   app.use('*', async (c, next) => {
     c.set('deps', deps);
@@ -126,6 +130,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use('*', jsonOnly());
 
   app.route('/', healthRoutes(deps));
+  app.route('/', metricsRoutes(deps));
   app.route('/', jwksRoutes(deps));
   app.route('/', meConsentRoutes(deps));
   app.route('/', meRequestRoutes(deps));

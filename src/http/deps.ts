@@ -3,6 +3,7 @@ import type { Db } from '../storage/db.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import type { SyncSha256 } from '../crypto/merkle/index.js';
 import type { DocsAssets } from './docs-page.js';
+import type { Metrics } from '../core/metrics.js';
 
 /** Settings the core needs; built and validated only in `src/entry/`. */
 export interface AppConfig {
@@ -24,6 +25,8 @@ export interface AppConfig {
   pairwiseSecret: Uint8Array;
   /** IANA time zone in which the portal shows times; default `Europe/Madrid`. */
   timeZone?: string;
+  /** Bearer token that `/metrics` requires (METRICS_TOKEN); without it `/metrics` is a 404. */
+  metricsToken?: string;
 }
 
 /** Everything the app factory receives: storage, keys, time and randomness are passed in. */
@@ -41,6 +44,10 @@ export interface AppDeps {
   sha256?: SyncSha256;
   /** The API reference's page and assets for `/docs` (docs-page.ts); without it `/docs` is a 404. */
   docs?: Promise<DocsAssets>;
+  /** Where operations and jobs record metrics (src/core/metric-catalogue.ts); none: nothing is recorded. */
+  metrics?: Metrics;
+  /** The Prometheus text exposition of `metrics`, for `/metrics` (the Node entry's prom-client registry). */
+  metricsExposition?: { contentType: string; render(): Promise<string> };
   /** Where unexpected errors are reported; never shown to callers. */
   log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
