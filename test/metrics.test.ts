@@ -4,6 +4,7 @@
  * service and reason; labels are route patterns, never raw paths; the log lag and webhook
  * backlog gauges are read at scrape time.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instrumentDb } from '../src/entry/instrumented-db.js';
 import { type PrometheusMetrics, prometheusMetrics } from '../src/entry/prometheus.js';
@@ -44,6 +45,14 @@ const valueOf = (text: string, sample: string): number | undefined => {
 };
 
 describe(`/metrics (${ENGINE})`, () => {
+  it('has every series the Grafana dashboard in docs/ queries', async () => {
+    const dashboard = readFileSync(new URL('../docs/grafana-dashboard.json', import.meta.url), 'utf8');
+    const text = await (await scrape(`Bearer ${TOKEN}`)).text();
+    const names = new Set([...dashboard.matchAll(/\b((?:permis|http_server|nodejs|process)_[a-z0-9_]+)/g)].map((m) => m[1]!));
+    expect(names.size).toBeGreaterThan(8);
+    for (const name of names) expect(text, name).toMatch(new RegExp(`^# TYPE ${name.replace(/_(bucket|sum|count)$/, '')} `, 'm'));
+  });
+
   it('requires the bearer token', async () => {
     expect((await scrape()).status).toBe(401);
     expect((await scrape('Bearer wrong-token-wrong-token-wrong-token-00')).status).toBe(401);
