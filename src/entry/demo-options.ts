@@ -12,6 +12,8 @@ export interface DemoOptions {
   browser: boolean;
   /** How long to wait for the server to answer at start, in seconds. */
   waitSeconds: number;
+  /** A directory to write the consent's receipts to (`1.jws`, `2.jws`, …). */
+  saveReceipts?: string;
   help: boolean;
 }
 
@@ -30,6 +32,7 @@ Walks Permís end to end against a running server (start it first: npm start).
   --url <url>               the server (default: PUBLIC_URL if set, else http://localhost:$PORT,
                             PORT defaulting to 8787 — what \`npm start\` uses with the same variables)
   --wait <seconds>          how long to wait for the server to answer at start (default 30)
+  --save-receipts <dir>     also write the consent's receipts to <dir>/1.jws, 2.jws, … (to verify them again)
   --help                    this help
 
 The demo's address must be the server's PUBLIC_URL: passkeys are bound to that origin.
@@ -43,7 +46,7 @@ export class DemoUsageError extends Error {}
  * does (`PUBLIC_URL`, else `http://localhost:$PORT`), so one environment serves both.
  */
 export function parseDemoArgs(args: readonly string[], env: Record<string, string | undefined>): DemoOptions {
-  const valued = ['--service', '--key', '--url', '--wait'];
+  const valued = ['--service', '--key', '--url', '--wait', '--save-receipts'];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -71,6 +74,7 @@ export function parseDemoArgs(args: readonly string[], env: Record<string, strin
     ...(service ? { service, keyFile: get('--key') ?? defaultKeyFile(service, env) } : {}),
     browser,
     waitSeconds: wait,
+    ...(get('--save-receipts') ? { saveReceipts: get('--save-receipts') } : {}),
     help: flags.has('--help'),
   };
 }

@@ -16,7 +16,8 @@
  * address follows PUBLIC_URL and PORT as the server does.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import canonicalize from 'canonicalize';
@@ -27,6 +28,8 @@ import { DemoHttpError, describeDemoFailure, type FailureContext, originHint } f
 import { DEMO_USAGE, DemoUsageError, parseDemoArgs } from './demo-options.js';
 
 let base = 'http://localhost:8787';
+/** Where to write receipts (--save-receipts), if anywhere. */
+let saveReceipts: string | undefined;
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const say = (s = '') => process.stdout.write(`${s}\n`);
 /** What a failure message needs to know; filled in as the demo learns it. */
@@ -60,7 +63,12 @@ async function showReceipts(consentId: string, token: string): Promise<void> {
     say(`    termsHash ${String(payload.termsHash)} recomputed ✓ · predecessorHash ${String(payload.predecessorHash)} ✓ · signature ✓`);
     if (payload.citizenSignature) say(`    carries the citizen's passkey signature over SHA-256(nonce ‖ termsHash)`);
     prev = createHash('sha256').update(jws).digest('base64url');
+    if (saveReceipts) {
+      mkdirSync(saveReceipts, { recursive: true });
+      writeFileSync(join(saveReceipts, `${String(payload.revision)}.jws`), `${jws}\n`);
+    }
   }
+  if (saveReceipts) say(`  receipts written to ${saveReceipts}/ (1.jws … ${receipts.length}.jws)`);
   say(`  ${receipts.length} receipts, chain intact, verified with ${base}/.well-known/jwks.json only.`);
 }
 
@@ -319,6 +327,7 @@ async function main(): Promise<void> {
     return;
   }
   base = opts.base;
+  saveReceipts = opts.saveReceipts;
   Object.assign(failure, { base, service: opts.service, keyFile: opts.keyFile });
   say(`Permís demo against ${base}\n`);
   // Ctrl-C (e.g. while waiting in --browser) still removes what the demo registered.
