@@ -27,7 +27,7 @@ Commands:
   log verify [--url URL] [--state FILE] [--key KEY]
                                   verify a running server's transparency log (see \`log help\`)
 
-Configuration comes from the same environment variables as the server (see README).`;
+Configuration comes from the same environment variables as the server (docs/operators.md).`;
 
 /** The `permis` command line: one dispatcher over the command modules. */
 async function main(argv: string[]): Promise<number> {
