@@ -17,7 +17,7 @@ import { openKeyRing } from '../src/crypto/key-ring.js';
 import { systemClock, systemRandom } from '../src/domain/runtime.js';
 import { nodeSha256 } from '../src/entry/node-sha256.js';
 import { createApp } from '../src/http/app.js';
-import type { AppDeps } from '../src/http/deps.js';
+import type { AppDeps } from '../src/core/deps.js';
 import { openPostgres } from '../src/storage/postgres.js';
 import type { Percentiles, ProofLatency } from './log-report.js';
 import { progressBar } from './progress.js';

@@ -24,7 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openKeyRing } from '../src/crypto/key-ring.js';
 import { systemClock, systemRandom } from '../src/domain/runtime.js';
 import { nodeSha256 } from '../src/entry/node-sha256.js';
-import type { AppDeps } from '../src/http/deps.js';
+import type { AppDeps } from '../src/core/deps.js';
 import { runIntegrator } from '../src/jobs/integrator.js';
 import { createBenchDatabase } from './database.js';
 import { formatLogReport, LOG_TARGETS, type LogBenchReport } from './log-report.js';

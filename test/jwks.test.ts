@@ -5,7 +5,7 @@ import { type KeyRing, openKeyRing, rotateKey } from '../src/crypto/key-ring.js'
 import { signJwt } from '../src/crypto/sign-jwt.js';
 import { systemRandom } from '../src/domain/runtime.js';
 import { createApp } from '../src/http/app.js';
-import type { AppConfig, AppDeps } from '../src/http/deps.js';
+import type { AppConfig, AppDeps } from '../src/core/deps.js';
 import { type TestClock, testClock } from './support/clock.js';
 import { createTestDatabase, ENGINE, type TestDatabase } from './support/database.js';
 import { testConfig } from './support/harness.js';

@@ -11,7 +11,7 @@ import { EMPTY_TREE, extendTree, leafHash, treeRoot } from '../src/crypto/merkle
 import { systemRandom } from '../src/domain/runtime.js';
 import { loadMigrations } from '../src/entry/migrations.js';
 import { createApp } from '../src/http/app.js';
-import type { AppDeps } from '../src/http/deps.js';
+import type { AppDeps } from '../src/core/deps.js';
 import { runIntegrator } from '../src/jobs/integrator.js';
 import { insertCheckpoint } from '../src/storage/log-repo.js';
 import { migrate } from '../src/storage/migrate.js';

@@ -11,7 +11,7 @@ import { EMPTY_TREE, extendTree, type HashedNode, leafHash, type TreeFrontier, t
 import { systemRandom } from '../src/domain/runtime.js';
 import { loadMigrations } from '../src/entry/migrations.js';
 import { createApp } from '../src/http/app.js';
-import type { AppDeps } from '../src/http/deps.js';
+import type { AppDeps } from '../src/core/deps.js';
 import { runIntegrator } from '../src/jobs/integrator.js';
 import type { Db } from '../src/storage/db.js';
 import { appendLeaves, insertCheckpoint, nodeReader, pendingEvents } from '../src/storage/log-repo.js';

@@ -7,7 +7,7 @@ import { b64url, concat, fromB64, sha256 } from '../domain/encoding.js';
 import { ConflictError, PermisError } from '../domain/errors.js';
 import { getService } from '../storage/services-repo.js';
 import { storeChallenge, takeChallenge, challengeInvalid } from '../http/auth/ceremony.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import type { ConsentRow, ReceiptRow } from '../storage/consents-repo.js';
 import { findPasskey, listPasskeys, recordPasskeyUse } from '../storage/passkeys.js';
 import { decideRequest, type RequestRow } from '../storage/requests-repo.js';

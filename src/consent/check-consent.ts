@@ -1,6 +1,6 @@
 import { type CheckDecision, type CheckQuery, decide } from '../domain/check.js';
 import { uuidv7 } from '../domain/ids.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import type { AuditBatcher } from '../storage/audit-batcher.js';
 import type { AuditEvent } from '../storage/audit-repo.js';
 import { loadCheckFacts } from '../storage/check-repo.js';

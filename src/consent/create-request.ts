@@ -2,7 +2,7 @@ import { assertTermsAllowed, validityCapDays } from '../domain/catalogue.js';
 import { normaliseCodes } from '../domain/consent.js';
 import { ConflictError, NotFoundError, RuleError } from '../domain/errors.js';
 import { uuidv7 } from '../domain/ids.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { insertAuditEvent } from '../storage/audit-repo.js';
 import { resolveTerms } from '../storage/catalogue-repo.js';
 import type { Sql } from '../storage/db.js';

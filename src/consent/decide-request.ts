@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError, PermisError } from '../domain/errors.js';
 import { uuidv7 } from '../domain/ids.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { insertAuditEvent } from '../storage/audit-repo.js';
 import type { Sql } from '../storage/db.js';
 import { enqueueWebhook } from '../storage/outbox-repo.js';

@@ -6,7 +6,7 @@ import { assertTermsAllowed, validityCapDays } from '../domain/catalogue.js';
 import type { Service } from '../domain/service.js';
 import { ConflictError, NotFoundError, RuleError } from '../domain/errors.js';
 import { uuidv7 } from '../domain/ids.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { resolveTerms } from '../storage/catalogue-repo.js';
 import { getService } from '../storage/services-repo.js';
 import type { ConsentRow, ReceiptRow } from '../storage/consents-repo.js';

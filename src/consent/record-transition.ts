@@ -3,7 +3,7 @@ import { signJwt } from '../crypto/sign-jwt.js';
 import type { ConsentEvent } from '../domain/consent.js';
 import { b64url, sha256 } from '../domain/encoding.js';
 import { uuidv7 } from '../domain/ids.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { insertAuditEvent, type AuditEvent } from '../storage/audit-repo.js';
 import { resolveTerms } from '../storage/catalogue-repo.js';
 import { getService } from '../storage/services-repo.js';

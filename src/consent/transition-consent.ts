@@ -1,7 +1,7 @@
 import { termsHash } from '../crypto/terms-hash.js';
 import { type ConsentAction, effectiveStatus, isEnded, type NarrowChange, narrowTerms, nextState } from '../domain/consent.js';
 import { NotFoundError, PermisError } from '../domain/errors.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { type ConsentRow, findCitizenConsent, findConsent, findServiceConsent, type ReceiptRow } from '../storage/consents-repo.js';
 import type { Sql } from '../storage/db.js';
 import { type Actor, recordTransition } from './record-transition.js';

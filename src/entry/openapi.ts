@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock, systemRandom } from '../domain/runtime.js';
 import { createApp } from '../http/app.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { openApiDocument } from '../http/openapi-document.js';
 
 /** Where the committed document lives. */

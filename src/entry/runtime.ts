@@ -4,7 +4,7 @@ import { type KeyRing, openKeyRing } from '../crypto/key-ring.js';
 import { deriveKey } from '../crypto/derive-key.js';
 import { fromB64 } from '../domain/encoding.js';
 import { type Clock, type Random, systemClock, systemRandom } from '../domain/runtime.js';
-import type { AppConfig, AppDeps } from '../http/deps.js';
+import type { AppConfig, AppDeps } from '../core/deps.js';
 import type { Db } from '../storage/db.js';
 import { migrate } from '../storage/migrate.js';
 import { openPglite } from '../storage/pglite.js';

@@ -8,7 +8,7 @@ import { deriveKey } from '../crypto/derive-key.js';
 import { fromB64 } from '../domain/encoding.js';
 import { systemClock, systemRandom } from '../domain/runtime.js';
 import { createApp } from '../http/app.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { resumeErasures } from '../erasure/erase-citizen.js';
 import { sweepExpired } from '../jobs/expiry-sweep.js';
 import { deliverWebhooks } from '../jobs/webhook-delivery.js';

@@ -20,7 +20,7 @@ import { expireRequest, rejectRequest } from '../consent/decide-request.js';
 import { transitionConsent } from '../consent/transition-consent.js';
 import { ConflictError, NotFoundError, PermisError } from '../domain/errors.js';
 import { uuidv7 } from '../domain/ids.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { runIntegrator } from '../jobs/integrator.js';
 import { insertAuditEvent } from '../storage/audit-repo.js';
 import { DbError, type Sql } from '../storage/db.js';

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { problemCodes } from '../domain/errors.js';
-import type { AppEnv } from './deps.js';
+import type { AppEnv } from './env.js';
 
 /** The package version, written into the OpenAPI document. */
 export const API_VERSION = '0.1.0';

@@ -11,7 +11,7 @@ import { checkpointSigner, logOriginOf, parseCheckpoint, signCheckpoint } from '
 import { buildLeaf, leafHashOfEventSync, SALT_BYTES } from '../crypto/log-leaf.js';
 import { bytesEqual, emptyRoot, extendTree, frontierNodes, leafHash, type SyncSha256, treeRoot } from '../crypto/merkle/index.js';
 import { type NoteSigner, parseNote } from '../crypto/signed-note.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import type { Sql } from '../storage/db.js';
 import {
   appendLeaves,

@@ -14,7 +14,7 @@
 import { signWebhook } from '../crypto/webhook-signature.js';
 import { uuidv7 } from '../domain/ids.js';
 import { retryDelayMs } from '../domain/webhook-retry.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { type AttemptOutcome, type ClaimedMessage, claimDueMessages, markUnroutable, recordAttempt } from '../storage/webhook-deliveries-repo.js';
 import { signingSecrets } from '../storage/webhook-endpoints-repo.js';
 import { sequenceFeed } from '../storage/webhook-feed.js';

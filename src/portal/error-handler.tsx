@@ -1,7 +1,7 @@
 import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { PermisError } from '../domain/errors.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { DbError } from '../storage/db.js';
 import { CsrfError, SignInRequired } from './errors.js';
 import { negotiateLocale } from './i18n/locale.js';

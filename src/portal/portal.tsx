@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { portalErrorHandler } from './error-handler.js';
 import { portalCsrf } from './middleware/guards.js';
 import { portalContext } from './middleware/portal-context.js';

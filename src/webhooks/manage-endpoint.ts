@@ -7,7 +7,7 @@ import { newWebhookSecret } from '../crypto/webhook-signature.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { isUuid, uuidv7 } from '../domain/ids.js';
 import { checkWebhookUrl } from '../domain/webhook-url.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { insertAuditEvent } from '../storage/audit-repo.js';
 import type { Sql } from '../storage/db.js';
 import { getMessageState, requeueMessage } from '../storage/webhook-deliveries-repo.js';

@@ -6,7 +6,7 @@ import { type HashedNode, rootFromLeaves, verifyConsistency } from '../../src/cr
 import { verifyNote } from '../../src/crypto/signed-note.js';
 import { systemRandom } from '../../src/domain/runtime.js';
 import { uuidv7 } from '../../src/domain/ids.js';
-import type { AppEnv } from '../../src/http/deps.js';
+import type { AppEnv } from '../../src/http/env.js';
 import { type AuditEvent, insertAuditEvent } from '../../src/storage/audit-repo.js';
 import type { Sql } from '../../src/storage/db.js';
 import type { Clock } from '../../src/domain/runtime.js';

@@ -12,7 +12,7 @@ import { findCitizen, lockCitizen } from '../../storage/citizens.js';
 import { recordCitizenEvent } from '../../storage/citizen-audit.js';
 import { deletePasskey, insertPasskey, listPasskeys, type PasskeyRow, renamePasskey } from '../../storage/passkeys.js';
 import { revokeSession } from '../../storage/sessions.js';
-import type { AppDeps, CitizenPrincipal } from '../deps.js';
+import type { AppDeps, CitizenPrincipal } from '../../core/deps.js';
 import { newChallenge, storeChallenge, takeChallenge } from './ceremony.js';
 import { storePasskey } from './store-passkey.js';
 

@@ -16,7 +16,7 @@ import { parseScopeParam } from '../../domain/service-scopes.js';
 import { consumeAssertionJti, purgeExpiredJtis } from '../../storage/assertion-jtis.js';
 import { insertAuditEvent } from '../../storage/audit-repo.js';
 import { getServiceByClientId } from '../../storage/services-repo.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
 
 /** The path of the token endpoint. */
 export const TOKEN_ENDPOINT_PATH = '/v1/oauth/token';

@@ -10,7 +10,7 @@ import { uuidv7 } from '../../domain/ids.js';
 import { type CitizenRow, insertCitizen } from '../../storage/citizens.js';
 import { recordCitizenEvent } from '../../storage/citizen-audit.js';
 import { insertPasskey } from '../../storage/passkeys.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { newChallenge, type OpenedSession, openSession, storeChallenge, takeChallenge } from './ceremony.js';
 import { storePasskey } from './store-passkey.js';
 

@@ -2,7 +2,8 @@ import type { MiddlewareHandler } from 'hono';
 import { hashSessionToken, SESSION_TOKEN_PATTERN } from '../../crypto/session-tokens.js';
 import { UnauthenticatedError } from '../../domain/errors.js';
 import { findLiveSession } from '../../storage/sessions.js';
-import type { AppDeps, AppEnv } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
+import type { AppEnv } from '../env.js';
 import { sessionCookie } from '../session-cookie.js';
 
 /**

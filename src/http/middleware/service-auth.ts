@@ -10,11 +10,12 @@ import { type TokenKeySet, tokenKeySet } from '../../crypto/token-keys.js';
 import { PermisError, UnauthenticatedError } from '../../domain/errors.js';
 import type { ServiceScope } from '../../domain/service-scopes.js';
 import { isServiceActive } from '../../storage/service-status.js';
-import type { AppDeps, AppEnv, ServicePrincipal } from '../deps.js';
+import type { AppDeps, ServicePrincipal } from '../../core/deps.js';
+import type { AppEnv } from '../env.js';
 import { TokenCache } from './token-cache.js';
 
 export { activeServiceCondition, isServiceActive } from '../../storage/service-status.js';
-export type { ServicePrincipal } from '../deps.js';
+export type { ServicePrincipal } from '../../core/deps.js';
 
 /** Options of {@link serviceAuth}. */
 export interface ServiceAuthOptions {

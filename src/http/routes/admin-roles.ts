@@ -4,7 +4,7 @@ import { createInvitation, listInvitations, revokeInvitation } from '../../stora
 import { grantRole, listRoleHolders, revokeRole } from '../../storage/roles-repo.js';
 import { adminContext } from '../admin-context.js';
 import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { requireRole } from '../middleware/require-role.js';
 import { problemResponses } from '../problem.js';

@@ -7,7 +7,7 @@ import { revokeOwnSession } from '../auth/account.js';
 import type { OpenedSession } from '../auth/ceremony.js';
 import { finishSignin, startSignin } from '../auth/signin.js';
 import { finishSignup, startSignup } from '../auth/signup.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
 import { Citizen, SignedIn } from '../schemas/citizen.js';

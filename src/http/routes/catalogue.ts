@@ -3,7 +3,7 @@ import { type CatalogueTerm, CODE_PATTERN, type Lang, langs, localiseTerm, termK
 import { NotFoundError } from '../../domain/errors.js';
 import { getTerm, listCatalogue } from '../../storage/catalogue-repo.js';
 import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { problemResponses } from '../problem.js';
 
 const LocalisedText = z

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { type CheckItem, checkConsents } from '../../consent/check-consent.js';
 import { type AuditBatcher, createAuditBatcher } from '../../storage/audit-batcher.js';
 import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { rejectInactiveService, serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
 import { CheckBatchBody, CheckBatchResult, CheckItemSchema, CheckResult } from '../schemas/check.js';

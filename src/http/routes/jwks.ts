@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { problemResponses } from '../problem.js';
 
 // RFC 8037 §2 OKP public key, as published: no private member is part of the schema.

@@ -7,7 +7,7 @@ import { NotFoundError, PermisError, ValidationError } from '../../domain/errors
 import { latestCheckpoint, leafIndexOfEvent, leafRows, MissingNodeError, type ProofReads, proofReads } from '../../storage/log-repo.js';
 import type { Sql } from '../../storage/db.js';
 import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { problemResponses } from '../problem.js';
 import { ConsistencyProof, ConsistencyQuery, InclusionProof, InclusionQuery, Leaves, LeavesQuery } from '../schemas/log.js';
 

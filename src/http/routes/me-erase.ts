@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { eraseCitizen, ErasureIncompleteError } from '../../erasure/erase-citizen.js';
 import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
 import { ERASURE_CONFIRMATION, ErasureBody, ErasureResultSchema } from '../schemas/me-data.js';

@@ -11,7 +11,7 @@ import { listPasskeys } from '../../storage/passkeys.js';
 import { listCitizenRequests } from '../../storage/requests-repo.js';
 import { listCitizenRoles } from '../../storage/roles-repo.js';
 import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
 import { DataExport } from '../schemas/me-data.js';

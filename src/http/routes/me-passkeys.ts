@@ -3,7 +3,7 @@ import type { RegistrationResponseJSON } from '../../crypto/passkeys.js';
 import { listPasskeys, type PasskeyRow } from '../../storage/passkeys.js';
 import { newRouter } from '../app.js';
 import { finishAddPasskey, removeOwnPasskey, renameOwnPasskey, startAddPasskey } from '../auth/account.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
 import { Passkey } from '../schemas/citizen.js';

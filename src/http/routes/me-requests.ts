@@ -9,7 +9,7 @@ import { resolveTerms } from '../../storage/catalogue-repo.js';
 import { listCitizenRequests, type RequestRow } from '../../storage/requests-repo.js';
 import { getService } from '../../storage/services-repo.js';
 import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
 import { decodeCursor, pageOf } from '../schemas/common.js';

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { listLiveSessions } from '../../storage/sessions.js';
 import { newRouter } from '../app.js';
 import { revokeOwnSession } from '../auth/account.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
 import { Session } from '../schemas/citizen.js';

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { redeemInvitation } from '../../storage/invitations-repo.js';
 import { listCitizenRoles } from '../../storage/roles-repo.js';
 import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
 import { EnrolRequest, EnrolResult, MyRoles } from '../schemas/admin.js';

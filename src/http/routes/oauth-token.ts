@@ -6,7 +6,8 @@ import { OAuthError, oauthErrorCodes } from '../../domain/oauth-error.js';
 import { SERVICE_SCOPES } from '../../domain/service-scopes.js';
 import { newRouter } from '../app.js';
 import { clientCredentialsToken, TOKEN_ENDPOINT_PATH } from '../auth/client-credentials.js';
-import type { AppDeps, AppEnv } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
+import type { AppEnv } from '../env.js';
 import { problemResponses } from '../problem.js';
 
 const SCOPE_DESCRIPTIONS: Record<(typeof SERVICE_SCOPES)[number], string> = {

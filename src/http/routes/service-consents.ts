@@ -4,7 +4,7 @@ import { consentStatuses } from '../../domain/consent.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { findServiceConsent, listConsents, listReceipts } from '../../storage/consents-repo.js';
 import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
 import { decodeCursor, PageQuery, pageOf } from '../schemas/common.js';

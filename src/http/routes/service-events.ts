@@ -3,7 +3,7 @@ import { b64url, fromB64, utf8 } from '../../domain/encoding.js';
 import { ValidationError } from '../../domain/errors.js';
 import { listFeed, sequenceFeed, type FeedMessage } from '../../storage/webhook-feed.js';
 import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
 import { ServiceEventPage, ServiceEventQuery } from '../schemas/webhook.js';

@@ -6,7 +6,7 @@ import { NotFoundError } from '../../domain/errors.js';
 import { idempotent } from '../../storage/idempotency.js';
 import { findServiceRequest, listServiceRequests, type RequestRow } from '../../storage/requests-repo.js';
 import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
 import { decodeCursor, IdempotencyHeader, pageOf } from '../schemas/common.js';

@@ -4,7 +4,7 @@ import { listDeliveries, type DeliveryAttempt } from '../../storage/webhook-deli
 import { getWebhookEndpoint, type WebhookEndpoint } from '../../storage/webhook-endpoints-repo.js';
 import { redeliverMessage, removeWebhookEndpoint, rotateSecret, setWebhookEndpoint } from '../../webhooks/manage-endpoint.js';
 import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
 import { decodeCursor, encodeCursor } from '../schemas/common.js';

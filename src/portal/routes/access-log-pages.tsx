@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { listCatalogue } from '../../storage/catalogue-repo.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { decodeCursor } from '../../http/schemas/common.js';
 import { accessLogPage } from '../../http/views/access-log-view.js';
 import { type AccessLogFilter, listAccessLog } from '../../storage/access-log-repo.js';

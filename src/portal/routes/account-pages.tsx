@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { ConflictError, NotFoundError, PermisError } from '../../domain/errors.js';
 import { eraseCitizen } from '../../erasure/erase-citizen.js';
 import { removeOwnPasskey, renameOwnPasskey, revokeOwnSession } from '../../http/auth/account.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { clearSessionCookie } from '../../http/session-cookie.js';
 import { listPasskeys } from '../../storage/passkeys.js';
 import { listLiveSessions } from '../../storage/sessions.js';

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { type CatalogueTerm, langs, type TermKind, termKinds } from '../../domain/catalogue.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { createTerm, deleteTerm, type TermUsage, updateTerm } from '../../storage/catalogue-admin-repo.js';
 import { getTerm, listCatalogue } from '../../storage/catalogue-repo.js';
 import type { MessageKey } from '../messages/index.js';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { requireViewer, requireViewerRole } from '../middleware/guards.js';
 import type { PortalEnv } from '../portal-env.js';
 import { render } from '../render.js';

@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { NotFoundError } from '../../domain/errors.js';
 import { isUuid } from '../../domain/ids.js';
 import { enrolUrl, isRole, type Role } from '../../domain/roles.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { findCitizen } from '../../storage/citizens.js';
 import { createInvitation, listInvitations, revokeInvitation } from '../../storage/invitations-repo.js';
 import { listCitizenRoles, listRoleHolders, revokeRole } from '../../storage/roles-repo.js';

@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { langs } from '../../domain/catalogue.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { Service } from '../../domain/service.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { registryContext } from '../../storage/admin-audit.js';
 import { listCatalogue } from '../../storage/catalogue-repo.js';
 import { createService, findService, listServices, setServiceJwks, setServiceStatus, updateService } from '../../storage/services-repo.js';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { clearSessionCookie, sessionCookie } from '../../http/session-cookie.js';
 import { revokeOwnSession } from '../../http/auth/account.js';
 import { safeNext } from '../paths.js';

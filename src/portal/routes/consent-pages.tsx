@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { type ConsentEvent, type ConsentStatus, consentStatuses, effectiveStatus } from '../../domain/consent.js';
 import { NotFoundError } from '../../domain/errors.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { receiptView } from '../../http/views/consent-view.js';
 import { type ConsentRow, findCitizenConsent, listConsents, listReceipts, listRevisions } from '../../storage/consents-repo.js';
 import { getService } from '../../storage/services-repo.js';

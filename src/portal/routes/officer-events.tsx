@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { ValidationError } from '../../domain/errors.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { decodeEventCursor, encodeEventCursor } from '../../http/event-cursor.js';
 import { exportEventStream, exportFileName, exportFormatsByName } from '../../http/event-export.js';
 import { OfficerEventQuery, OfficerExportQuery } from '../../http/schemas/officer.js';

@@ -13,7 +13,7 @@ import { buildLeaf } from '../../crypto/log-leaf.js';
 import { bytesEqual, consistencyProof, inclusionProof, leafHash, rootAt } from '../../crypto/merkle/index.js';
 import { formatVerifierKey } from '../../crypto/signed-note.js';
 import { fromB64 } from '../../domain/encoding.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import type { Sql } from '../../storage/db.js';
 import { leafIndexOfEvent, leafRows, nodeReader, type StoredCheckpoint } from '../../storage/log-repo.js';
 

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { DEFAULT_STATS_DAYS, MAX_STATS_DAYS, OfficerStatsQuery } from '../../http/schemas/officer.js';
 import { type EventStats, eventStats, type ServiceCount } from '../../storage/event-stats.js';
 import { recordOfficerQuery } from '../../storage/officer-audit.js';

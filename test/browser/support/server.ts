@@ -8,7 +8,7 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { runIntegrator } from '../../../src/jobs/integrator.js';
-import type { AppConfig } from '../../../src/http/deps.js';
+import type { AppConfig } from '../../../src/core/deps.js';
 import type { TestClock } from '../../support/clock.js';
 import { createTestContext, type TestContext } from '../../support/harness.js';
 
