@@ -1,11 +1,11 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { PermisError, UnavailableError, ValidationError } from '../domain/errors.js';
+import { PermisError, UnavailableError } from '../domain/errors.js';
 import { DbError } from '../storage/db.js';
 import type { AppDeps } from '../core/deps.js';
 import type { AppEnv } from './env.js';
@@ -13,7 +13,8 @@ import { isPortalPath } from '../portal/paths.js';
 import { portalNotFound, portalRoutes } from '../portal/portal.js';
 import type { PortalEnv } from '../portal/portal-env.js';
 import { jsonOnly } from './middleware/json-only.js';
-import { fieldErrors, problemResponse } from './problem.js';
+import { problemResponse } from './problem.js';
+import { newRouter } from './router.js';
 import { adminRoutes } from './routes/admin.js';
 import { catalogueRoutes } from './routes/catalogue.js';
 import { citizenAccountRoutes } from './routes/citizen-account.js';
@@ -34,19 +35,6 @@ import { oauthTokenRoutes } from './routes/oauth-token.js';
 import { serviceRoutes } from './routes/services.js';
 import { serviceEventRoutes } from './routes/service-events.js';
 import { serviceWebhookRoutes } from './routes/service-webhook.js';
-
-/** A fresh OpenAPIHono whose validation failures become `validation_failed` problems. */
-export function newRouter(): OpenAPIHono<AppEnv> {
-  return new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
-      if (!result.success) {
-        const part = result.target === 'json' ? 'body' : result.target;
-        const errors = fieldErrors(part, result.error.issues);
-        throw new ValidationError(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
-      }
-    },
-  });
-}
 
 /**
  * Builds the whole HTTP app from its dependencies. Nothing is looked up: database, keys,

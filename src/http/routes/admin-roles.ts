@@ -3,7 +3,7 @@ import { enrolUrl } from '../../domain/roles.js';
 import { createInvitation, listInvitations, revokeInvitation } from '../../storage/invitations-repo.js';
 import { grantRole, listRoleHolders, revokeRole } from '../../storage/roles-repo.js';
 import { adminContext } from '../admin-context.js';
-import { newRouter } from '../app.js';
+import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { requireRole } from '../middleware/require-role.js';

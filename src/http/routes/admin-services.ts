@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { registryContext } from '../../storage/admin-audit.js';
 import { createService, findService, listServices, setServiceJwks, setServiceStatus, updateService } from '../../storage/services-repo.js';
 import { adminContext, namingFields } from '../admin-context.js';
-import { newRouter } from '../app.js';
+import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { requireRole } from '../middleware/require-role.js';

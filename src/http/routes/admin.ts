@@ -1,4 +1,4 @@
-import { newRouter } from '../app.js';
+import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import { adminCatalogueRoutes } from './admin-catalogue.js';
 import { adminRoleRoutes } from './admin-roles.js';

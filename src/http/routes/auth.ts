@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '../../crypto/passkeys.js';
 import { UnauthenticatedError } from '../../domain/errors.js';
 import { findCitizen } from '../../storage/citizens.js';
-import { newRouter } from '../app.js';
+import { newRouter } from '../router.js';
 import { revokeOwnSession } from '../auth/account.js';
 import type { OpenedSession } from '../auth/ceremony.js';
 import { finishSignin, startSignin } from '../auth/signin.js';

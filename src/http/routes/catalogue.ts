@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { type CatalogueTerm, CODE_PATTERN, type Lang, langs, localiseTerm, termKinds } from '../../domain/catalogue.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { getTerm, listCatalogue } from '../../storage/catalogue-repo.js';
-import { newRouter } from '../app.js';
+import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import { problemResponses } from '../problem.js';
 

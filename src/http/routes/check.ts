@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type CheckItem, checkConsents } from '../../consent/check-consent.js';
 import { type AuditBatcher, createAuditBatcher } from '../../storage/audit-batcher.js';
-import { newRouter } from '../app.js';
+import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import { rejectInactiveService, serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';

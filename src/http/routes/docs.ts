@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { Context } from 'hono';
-import { newRouter } from '../app.js';
+import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { AppEnv } from '../env.js';
 import { openApiDocument } from '../openapi-document.js';

@@ -6,7 +6,7 @@ import { b64 } from '../../domain/encoding.js';
 import { NotFoundError, PermisError, ValidationError } from '../../domain/errors.js';
 import { latestCheckpoint, leafIndexOfEvent, leafRows, MissingNodeError, type ProofReads, proofReads } from '../../storage/log-repo.js';
 import type { Sql } from '../../storage/db.js';
-import { newRouter } from '../app.js';
+import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import { problemResponses } from '../problem.js';
 import { ConsistencyProof, ConsistencyQuery, InclusionProof, InclusionQuery, Leaves, LeavesQuery } from '../schemas/log.js';

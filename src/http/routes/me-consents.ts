@@ -7,7 +7,7 @@ import { b64url, sha256 } from '../../domain/encoding.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { findCitizenConsent, listConsents, listReceipts, listRevisions } from '../../storage/consents-repo.js';
 import { idempotent } from '../../storage/idempotency.js';
-import { newRouter } from '../app.js';
+import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { AppEnv } from '../env.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';

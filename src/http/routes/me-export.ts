@@ -10,7 +10,7 @@ import { listAllSessions, receiptsOf, revisionsOf } from '../../storage/export-r
 import { listPasskeys } from '../../storage/passkeys.js';
 import { listCitizenRequests } from '../../storage/requests-repo.js';
 import { listCitizenRoles } from '../../storage/roles-repo.js';
-import { newRouter } from '../app.js';
+import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';

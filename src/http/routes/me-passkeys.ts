@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RegistrationResponseJSON } from '../../crypto/passkeys.js';
 import { listPasskeys, type PasskeyRow } from '../../storage/passkeys.js';
-import { newRouter } from '../app.js';
+import { newRouter } from '../router.js';
 import { finishAddPasskey, removeOwnPasskey, renameOwnPasskey, startAddPasskey } from '../auth/account.js';
 import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';

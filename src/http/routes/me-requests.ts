@@ -8,7 +8,7 @@ import { NotFoundError } from '../../domain/errors.js';
 import { resolveTerms } from '../../storage/catalogue-repo.js';
 import { listCitizenRequests, type RequestRow } from '../../storage/requests-repo.js';
 import { getService } from '../../storage/services-repo.js';
-import { newRouter } from '../app.js';
+import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';

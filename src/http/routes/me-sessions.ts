@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { listLiveSessions } from '../../storage/sessions.js';
-import { newRouter } from '../app.js';
+import { newRouter } from '../router.js';
 import { revokeOwnSession } from '../auth/account.js';
 import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { redeemInvitation } from '../../storage/invitations-repo.js';
 import { listCitizenRoles } from '../../storage/roles-repo.js';
-import { newRouter } from '../app.js';
+import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';

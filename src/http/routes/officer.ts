@@ -5,7 +5,7 @@ import type { EventFilter } from '../../storage/event-filter.js';
 import { eventStats } from '../../storage/event-stats.js';
 import { searchEvents } from '../../storage/event-search.js';
 import { type OfficerContext, recordOfficerQuery } from '../../storage/officer-audit.js';
-import { newRouter } from '../app.js';
+import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { AppEnv } from '../env.js';
 import { decodeEventCursor, encodeEventCursor } from '../event-cursor.js';

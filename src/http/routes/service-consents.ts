@@ -3,7 +3,7 @@ import { transitionConsent } from '../../consent/transition-consent.js';
 import { consentStatuses } from '../../domain/consent.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { findServiceConsent, listConsents, listReceipts } from '../../storage/consents-repo.js';
-import { newRouter } from '../app.js';
+import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';

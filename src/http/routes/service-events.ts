@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { b64url, fromB64, utf8 } from '../../domain/encoding.js';
 import { ValidationError } from '../../domain/errors.js';
 import { listFeed, sequenceFeed, type FeedMessage } from '../../storage/webhook-feed.js';
-import { newRouter } from '../app.js';
+import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';

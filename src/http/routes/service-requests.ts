@@ -5,7 +5,7 @@ import { b64url, sha256 } from '../../domain/encoding.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { idempotent } from '../../storage/idempotency.js';
 import { findServiceRequest, listServiceRequests, type RequestRow } from '../../storage/requests-repo.js';
-import { newRouter } from '../app.js';
+import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';

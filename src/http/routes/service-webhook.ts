@@ -3,7 +3,7 @@ import { NotFoundError } from '../../domain/errors.js';
 import { listDeliveries, type DeliveryAttempt } from '../../storage/webhook-deliveries-repo.js';
 import { getWebhookEndpoint, type WebhookEndpoint } from '../../storage/webhook-endpoints-repo.js';
 import { redeliverMessage, removeWebhookEndpoint, rotateSecret, setWebhookEndpoint } from '../../webhooks/manage-endpoint.js';
-import { newRouter } from '../app.js';
+import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
