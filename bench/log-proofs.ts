@@ -13,7 +13,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { fromB64, leafHash, verifyConsistency, verifyInclusion } from '@permis/sdk/verify';
-import { openKeyRing } from '../src/crypto/key-ring.js';
+import { openKeyRing } from '../src/keys/open-key-ring.js';
 import { systemClock, systemRandom } from '../src/domain/runtime.js';
 import { nodeSha256 } from '../src/entry/node-sha256.js';
 import { createApp } from '../src/http/app.js';

@@ -1,7 +1,10 @@
 /** Signing keys: generation, sealing at rest, KEK checks, configured keys, rotation, concurrency. Both engines. */
 import { compactDecrypt, createLocalJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK, jwtVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { KeyError, type KeyRing, type KeyRingOptions, openKeyRing, rotateKey } from '../src/crypto/key-ring.js';
+import { KeyError } from '../src/crypto/key-error.js';
+import { type KeyRing } from '../src/crypto/key-ring.js';
+import { type KeyRingOptions, openKeyRing } from '../src/keys/open-key-ring.js';
+import { rotateKey } from '../src/keys/rotate-key.js';
 import { signJwt } from '../src/crypto/sign-jwt.js';
 import { systemRandom } from '../src/domain/runtime.js';
 import type { Db } from '../src/storage/db.js';

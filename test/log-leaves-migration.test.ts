@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkpointSigner, logOriginOf, signCheckpoint } from '../src/crypto/checkpoint.js';
-import { openKeyRing } from '../src/crypto/key-ring.js';
+import { openKeyRing } from '../src/keys/open-key-ring.js';
 import { buildLeaf, type LeafEvent } from '../src/crypto/log-leaf.js';
 import { EMPTY_TREE, extendTree, leafHash, treeRoot } from '../src/crypto/merkle/index.js';
 import { systemRandom } from '../src/domain/runtime.js';

@@ -3,7 +3,7 @@
  * Background work runs from Cron Triggers (`scheduled`). Migrations are not run here: apply
  * them with `npm run migrate` against the same database before deploying.
  */
-import { openKeyRing } from '../crypto/key-ring.js';
+import { openKeyRing } from '../keys/open-key-ring.js';
 import { deriveKey } from '../crypto/derive-key.js';
 import { fromB64 } from '../domain/encoding.js';
 import { systemClock, systemRandom } from '../domain/runtime.js';
@@ -39,10 +39,12 @@ async function depsFor(env: WorkerEnv): Promise<AppDeps> {
   const kek = fromB64(e.KEY_ENCRYPTION_KEY);
   const db = openPostgres({ url, max: 5 });
   const publicUrl = publicUrlOf(e);
+  const log: AppDeps['log'] = (level, msg, fields) => console[level === 'info' ? 'log' : level](JSON.stringify({ level, msg, ...fields }));
   const keys = await openKeyRing(db, {
     kek,
     clock: systemClock,
     random: systemRandom,
+    log,
     configured: {
       ...(e.RECEIPT_SIGNING_KEY ? { receipt: e.RECEIPT_SIGNING_KEY } : {}),
       ...(e.TOKEN_SIGNING_KEY ? { token: e.TOKEN_SIGNING_KEY } : {}),
@@ -65,7 +67,7 @@ async function depsFor(env: WorkerEnv): Promise<AppDeps> {
       timeZone: e.TIME_ZONE,
       pairwiseSecret: e.PAIRWISE_SECRET ? fromB64(e.PAIRWISE_SECRET) : await deriveKey(kek, 'permis pairwise subject v1'),
     },
-    log: (level, msg, fields) => console[level === 'info' ? 'log' : level](JSON.stringify({ level, msg, ...fields })),
+    log,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { openKeyRing } from '../../src/crypto/key-ring.js';
+import { openKeyRing } from '../../src/keys/open-key-ring.js';
 import { systemRandom } from '../../src/domain/runtime.js';
 import { createApp } from '../../src/http/app.js';
 import type { AppConfig, AppDeps } from '../../src/core/deps.js';

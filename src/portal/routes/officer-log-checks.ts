@@ -8,7 +8,7 @@
  */
 import { verifyCheckpoint, verifyConsistency, verifyInclusion } from '@permis/sdk/verify';
 import { logOriginOf } from '../../crypto/checkpoint.js';
-import { readKeyRows } from '../../crypto/key-store.js';
+import { readKeyRows } from '../../storage/signing-keys-repo.js';
 import { buildLeaf } from '../../crypto/log-leaf.js';
 import { bytesEqual, consistencyProof, inclusionProof, leafHash, rootAt } from '../../crypto/merkle/index.js';
 import { formatVerifierKey } from '../../crypto/signed-note.js';
