@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCheckpoint } from '../src/crypto/checkpoint.js';
 import { leafHash, verifyInclusion } from '../src/crypto/merkle/index.js';
 import { verifyNote } from '../src/crypto/signed-note.js';
-import { runIntegrator } from '../src/jobs/integrator.js';
+import { integrateLog } from '../src/log/integrate-log.js';
 import { bearer, signUpCitizen, type SignedInCitizen } from './support/citizen.js';
 import { ENGINE } from './support/database.js';
 import { expectProblem } from './support/expect-problem.js';
@@ -65,7 +65,7 @@ beforeAll(async () => {
   t.clock.advance(1000);
   checkIds.push((await check(aliceRef)).checkId); // deny paused
   await check(bobRef);
-  await runIntegrator(t.deps);
+  await integrateLog(t.deps);
 });
 afterAll(async () => {
   expect(t.logged.filter((l) => l.level === 'error')).toEqual([]);
@@ -198,7 +198,7 @@ describe(`the citizen's access log (${ENGINE})`, () => {
     const { checkId } = await check(aliceRef);
     const page = await accessLog(alice, '?limit=1');
     expect(page.items[0]).toMatchObject({ id: checkId, leafIndex: null, leafData: null, inclusionProof: null, salt: null });
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     const after = await accessLog(alice, '?limit=1');
     expect(after.items[0].leafIndex).toMatch(/^\d+$/);
     expect(BigInt(after.treeSize)).toBeGreaterThan(BigInt(after.items[0].leafIndex));

@@ -12,7 +12,7 @@ import { verifyNote } from '../src/crypto/signed-note.js';
 import { uuidv7 } from '../src/domain/ids.js';
 import { runLogCommand } from '../src/entry/cli/log.js';
 import { eraseCitizen, ErasureIncompleteError, resumeErasures } from '../src/erasure/erase-citizen.js';
-import { runIntegrator } from '../src/jobs/integrator.js';
+import { integrateLog } from '../src/log/integrate-log.js';
 import { accessEventView } from '../src/http/views/access-log-view.js';
 import { insertAuditEvent } from '../src/storage/audit-repo.js';
 import { loadEvents } from '../src/storage/erasure-repo.js';
@@ -105,7 +105,7 @@ beforeAll(async () => {
   expect((await check(token2, refB)).reason).toBe('paused');
   await approveConsentRequest(t, bob, (await createConsentRequest(t, token, bobRef)).id);
   await check(token, bobRef);
-  await runIntegrator(t.deps);
+  await integrateLog(t.deps);
   expect((await logVerify()).code).toBe(0); // pins the log before the erasure
   // One more check, left pending: the erasure must integrate it before redacting.
   expect((await check(token, refA)).decision).toBe('permit');
@@ -249,7 +249,7 @@ describe(`erasure (${ENGINE})`, () => {
   });
 
   it('the tree still verifies: every redacted event has a valid inclusion proof, and log verify passes', async () => {
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     expect(await expectLogVerifies(t.app, t.db)).toBeGreaterThan(0n);
     const verified = await logVerify();
     expect(verified.code, verified.output).toBe(0);

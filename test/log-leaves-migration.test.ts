@@ -12,7 +12,7 @@ import { systemRandom } from '../src/domain/runtime.js';
 import { loadMigrations } from '../src/entry/migrations.js';
 import { createApp } from '../src/http/app.js';
 import type { AppDeps } from '../src/core/deps.js';
-import { runIntegrator } from '../src/jobs/integrator.js';
+import { integrateLog } from '../src/log/integrate-log.js';
 import { insertCheckpoint } from '../src/storage/log-repo.js';
 import { migrate } from '../src/storage/migrate.js';
 import { testClock } from './support/clock.js';
@@ -92,11 +92,11 @@ describe(`migration 0010 (log leaves) on ${ENGINE}`, () => {
     // The same leaves (the erased one from its pseudonyms), then the pending events, then new ones.
     const deps: AppDeps = { db, keys, clock, random: systemRandom, config };
     const app = createApp(deps);
-    expect(await runIntegrator(deps)).toBe(5n);
+    expect(await integrateLog(deps)).toBe(5n);
     expect((await readLog(app)).leaves.slice(0, 3).map(hex)).toEqual(leaves.map(hex));
     await insertEvents(db, clock, 2);
     expect(await db.query('select seq from log_pending')).toHaveLength(2);
-    expect(await runIntegrator(deps)).toBe(7n);
+    expect(await integrateLog(deps)).toBe(7n);
     expect(await expectLogVerifies(app, db)).toBe(7n);
   });
 });

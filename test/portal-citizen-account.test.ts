@@ -4,7 +4,7 @@
  * real passkey ceremonies with the software authenticator, real erasure and enrolment.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runIntegrator } from '../src/jobs/integrator.js';
+import { integrateLog } from '../src/log/integrate-log.js';
 import { portalTranslator } from '../src/portal/messages/index.js';
 import { createSoftAuthenticator } from '../src/devtools/soft-authenticator.js';
 import { inviteFromCli } from './support/admin.js';
@@ -63,7 +63,7 @@ describe(`who used my data (${ENGINE})`, () => {
     expect(rows(before.html, 'consent.checked').sort()).toEqual([...aliceChecks].sort());
     expect(before.html).toContain(html(portalTranslator('en')('accessLog.pendingLeaf')));
 
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     const { html: page } = await getPage(t, '/access-log', { token: alice.token, lang: 'en' });
     expect(rows(page, 'consent.checked')).toEqual([...aliceChecks].reverse());
     expect(page).toContain('Test service');
@@ -85,7 +85,7 @@ describe(`who used my data (${ENGINE})`, () => {
   });
 
   it("never shows another citizen's events", async () => {
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     const { html: page } = await getPage(t, '/access-log', { token: bob.token });
     expect(rows(page, 'consent.checked')).toEqual([bobCheck]);
     for (const id of aliceChecks) expect(page).not.toContain(id);

@@ -12,7 +12,7 @@ import type { AppDeps } from '../core/deps.js';
 import { resumeErasures } from '../erasure/erase-citizen.js';
 import { sweepExpired } from '../jobs/expiry-sweep.js';
 import { deliverWebhooks } from '../jobs/webhook-delivery.js';
-import { runIntegrator } from '../jobs/integrator.js';
+import { integrateLog } from '../log/integrate-log.js';
 import { openPostgres } from '../storage/postgres.js';
 import { parseEnv, publicUrlOf } from './config.js';
 
@@ -104,7 +104,7 @@ export default {
         await deliverWebhooks(deps, { fetch: (u, i) => fetch(u, i), batch: 500, concurrency: 16 });
         const until = Date.now() + integratorSeconds(env) * 1000;
         while (Date.now() < until) {
-          await runIntegrator(deps);
+          await integrateLog(deps);
           await new Promise((r) => setTimeout(r, 1000));
         }
       })().finally(() => deps.db.close()),

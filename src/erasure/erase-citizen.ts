@@ -21,7 +21,7 @@ import { transitionConsent } from '../consent/transition-consent.js';
 import { ConflictError, NotFoundError, PermisError } from '../domain/errors.js';
 import { uuidv7 } from '../domain/ids.js';
 import type { AppDeps } from '../core/deps.js';
-import { runIntegrator } from '../jobs/integrator.js';
+import { integrateLog } from '../log/integrate-log.js';
 import { insertAuditEvent } from '../storage/audit-repo.js';
 import { DbError, type Sql } from '../storage/db.js';
 import {
@@ -163,7 +163,7 @@ async function integrateFirst(deps: AppDeps, citizenId: string, opts: ErasureOpt
   const attempts = opts.integrationAttempts ?? 50;
   for (let i = 0; i < attempts; i++) {
     // Returns at once when another integrator holds the lock; that one integrates them soon.
-    await runIntegrator(deps);
+    await integrateLog(deps);
     if (!(await hasPendingEventsNaming(deps.db, citizenId, refs))) return;
     await (opts.pause ?? defaultPause)(INTEGRATION_PAUSE_MS);
   }

@@ -33,7 +33,7 @@ export type IntegratorDeps = Pick<AppDeps, 'db' | 'keys' | 'clock' | 'random' | 
 /** Points inside a batch's transaction where {@link IntegratorOptions.onStage} is called. */
 export type IntegratorStage = 'leaves-assigned' | 'nodes-stored' | 'checkpoint-stored';
 
-/** Options for {@link runIntegrator}. */
+/** Options for {@link integrateLog}. */
 export interface IntegratorOptions {
   /** Most events per batch (one transaction, one checkpoint); default 1000. */
   batch?: number;
@@ -77,7 +77,7 @@ interface BatchResult {
  * latest checkpoint afterwards. Returns at once, changing nothing, if another integrator holds
  * the lock. Safe to call concurrently from any number of processes.
  */
-export async function runIntegrator(deps: IntegratorDeps, opts: IntegratorOptions = {}): Promise<bigint> {
+export async function integrateLog(deps: IntegratorDeps, opts: IntegratorOptions = {}): Promise<bigint> {
   const batch = opts.batch ?? 1000;
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError('batch must be a positive integer');
   const maxBatches = opts.maxBatches ?? Number.POSITIVE_INFINITY;
