@@ -6,7 +6,7 @@ import type { ConsentTerms } from '../domain/consent.js';
 import { b64url, concat, fromB64, sha256 } from '../domain/encoding.js';
 import { ConflictError, PermisError } from '../domain/errors.js';
 import { getService } from '../storage/services-repo.js';
-import { storeChallenge, takeChallenge, challengeInvalid } from '../http/auth/ceremony.js';
+import { storeChallenge, takeChallenge, challengeInvalid } from '../account/ceremony.js';
 import type { AppDeps } from '../core/deps.js';
 import type { ConsentRow, ReceiptRow } from '../storage/consents-repo.js';
 import { findPasskey, listPasskeys, recordPasskeyUse } from '../storage/passkeys.js';

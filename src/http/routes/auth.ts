@@ -3,10 +3,10 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '../..
 import { UnauthenticatedError } from '../../domain/errors.js';
 import { findCitizen } from '../../storage/citizens.js';
 import { newRouter } from '../router.js';
-import { revokeOwnSession } from '../auth/account.js';
-import type { OpenedSession } from '../auth/ceremony.js';
-import { finishSignin, startSignin } from '../auth/signin.js';
-import { finishSignup, startSignup } from '../auth/signup.js';
+import { revokeOwnSession } from '../../account/revoke-session.js';
+import type { OpenedSession } from '../../account/ceremony.js';
+import { finishSignin, startSignin } from '../../account/signin.js';
+import { finishSignup, startSignup } from '../../account/signup.js';
 import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { listLiveSessions } from '../../storage/sessions.js';
 import { newRouter } from '../router.js';
-import { revokeOwnSession } from '../auth/account.js';
+import { revokeOwnSession } from '../../account/revoke-session.js';
 import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';

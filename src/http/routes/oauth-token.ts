@@ -5,7 +5,7 @@ import { JWT_BEARER_ASSERTION_TYPE } from '../../crypto/client-assertion.js';
 import { OAuthError, oauthErrorCodes } from '../../domain/oauth-error.js';
 import { SERVICE_SCOPES } from '../../domain/service-scopes.js';
 import { newRouter } from '../router.js';
-import { clientCredentialsToken, TOKEN_ENDPOINT_PATH } from '../auth/client-credentials.js';
+import { clientCredentialsToken, TOKEN_ENDPOINT_PATH } from '../../oauth/client-credentials.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { AppEnv } from '../env.js';
 import { problemResponses } from '../problem.js';

@@ -1,6 +1,6 @@
-import { PermisError } from '../../domain/errors.js';
-import { DbError, type Sql } from '../../storage/db.js';
-import type { AppDeps } from '../../core/deps.js';
+import { PermisError } from '../domain/errors.js';
+import { DbError, type Sql } from '../storage/db.js';
+import type { AppDeps } from '../core/deps.js';
 
 /**
  * Runs `fn` in a transaction that stores a newly registered passkey; a credential id that is

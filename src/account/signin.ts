@@ -4,13 +4,13 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   authenticationOptions,
   verifyAssertion,
-} from '../../crypto/passkeys.js';
-import { PermisError, UnauthenticatedError } from '../../domain/errors.js';
-import { uuidv7 } from '../../domain/ids.js';
-import { type CitizenRow, findCitizen } from '../../storage/citizens.js';
-import { recordCitizenEvent } from '../../storage/citizen-audit.js';
-import { findPasskey, recordPasskeyUse } from '../../storage/passkeys.js';
-import type { AppDeps } from '../../core/deps.js';
+} from '../crypto/passkeys.js';
+import { PermisError, UnauthenticatedError } from '../domain/errors.js';
+import { uuidv7 } from '../domain/ids.js';
+import { type CitizenRow, findCitizen } from '../storage/citizens.js';
+import { recordCitizenEvent } from '../storage/citizen-audit.js';
+import { findPasskey, recordPasskeyUse } from '../storage/passkeys.js';
+import type { AppDeps } from '../core/deps.js';
 import { newChallenge, type OpenedSession, openSession, storeChallenge, takeChallenge } from './ceremony.js';
 
 const failed = (detail: string) => new PermisError('passkey_verification_failed', 401, 'Passkey verification failed', detail);

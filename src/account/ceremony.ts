@@ -2,14 +2,14 @@
  * Shared steps of the passkey ceremonies: issuing a server-side challenge, taking it back
  * exactly once, and opening a session.
  */
-import { newSessionToken } from '../../crypto/session-tokens.js';
-import { b64url } from '../../domain/encoding.js';
-import { PermisError } from '../../domain/errors.js';
-import { uuidv7 } from '../../domain/ids.js';
-import type { Sql } from '../../storage/db.js';
-import { type ChallengePurpose, type ChallengeRow, consumeChallenge, insertChallenge } from '../../storage/webauthn-challenges.js';
-import { insertSession } from '../../storage/sessions.js';
-import type { AppDeps } from '../../core/deps.js';
+import { newSessionToken } from '../crypto/session-tokens.js';
+import { b64url } from '../domain/encoding.js';
+import { PermisError } from '../domain/errors.js';
+import { uuidv7 } from '../domain/ids.js';
+import type { Sql } from '../storage/db.js';
+import { type ChallengePurpose, type ChallengeRow, consumeChallenge, insertChallenge } from '../storage/webauthn-challenges.js';
+import { insertSession } from '../storage/sessions.js';
+import type { AppDeps } from '../core/deps.js';
 
 /** A fresh challenge: 32 random bytes (WebAuthn L3 §13.4.3 asks for at least 16). */
 export function newChallenge(deps: AppDeps): { bytes: Uint8Array; text: string } {
