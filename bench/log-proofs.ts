@@ -16,7 +16,7 @@ import { fromB64, leafHash, verifyConsistency, verifyInclusion } from '@permis/s
 import { openKeyRing } from '../src/keys/open-key-ring.js';
 import { systemClock, systemRandom } from '../src/domain/runtime.js';
 import { nodeSha256 } from '../src/entry/node-sha256.js';
-import { createApp } from '../src/http/app.js';
+import { createApp } from '../src/entry/app.js';
 import type { AppDeps } from '../src/core/deps.js';
 import { openPostgres } from '../src/storage/postgres.js';
 import type { Percentiles, ProofLatency } from './log-report.js';

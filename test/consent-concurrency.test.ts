@@ -92,7 +92,7 @@ describe(`consent concurrency and atomicity on ${ENGINE}`, () => {
           } as Sql),
         ),
     };
-    const { createApp } = await import('../src/http/app.js');
+    const { createApp } = await import('../src/entry/app.js');
     const broken = createApp({ ...t.deps, db: failing, log: () => {} });
     const res = await broken.request(`/v1/me/consents/${id}/withdraw`, { method: 'POST', headers: bearer(alice.token) });
     expect(res.status).toBe(500);
@@ -122,7 +122,7 @@ describe(`consent concurrency and atomicity on ${ENGINE}`, () => {
           } as Sql),
         ),
     };
-    const { createApp } = await import('../src/http/app.js');
+    const { createApp } = await import('../src/entry/app.js');
     const broken = createApp({ ...t.deps, db: killing, log: () => {} });
     const res = await broken.request(`/v1/me/consents/${id}/withdraw`, { method: 'POST', headers: bearer(alice.token) });
     expect(res.status).toBe(503);

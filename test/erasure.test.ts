@@ -13,7 +13,7 @@ import { uuidv7 } from '../src/domain/ids.js';
 import { runLogCommand } from '../src/entry/cli/log.js';
 import { eraseCitizen, ErasureIncompleteError, resumeErasures } from '../src/erasure/erase-citizen.js';
 import { integrateLog } from '../src/log/integrate-log.js';
-import { accessEventView } from '../src/http/views/access-log-view.js';
+import { accessEventView } from '../src/log/access-log-view.js';
 import { insertAuditEvent } from '../src/storage/audit-repo.js';
 import { loadEvents } from '../src/storage/erasure-repo.js';
 import { LOG_INTEGRATOR_LOCK } from '../src/storage/log-repo.js';

@@ -6,7 +6,7 @@ import { openKeyRing } from '../src/keys/open-key-ring.js';
 import { rotateKey } from '../src/keys/rotate-key.js';
 import { signJwt } from '../src/crypto/sign-jwt.js';
 import { systemRandom } from '../src/domain/runtime.js';
-import { createApp } from '../src/http/app.js';
+import { createApp } from '../src/entry/app.js';
 import type { AppConfig, AppDeps } from '../src/core/deps.js';
 import { type TestClock, testClock } from './support/clock.js';
 import { createTestDatabase, ENGINE, type TestDatabase } from './support/database.js';

@@ -9,7 +9,7 @@ import { buildLeaf, buildLeafSync, type LeafEvent, leafHashOfEventSync, pseudony
 import { EMPTY_TREE, extendTree, leafHash, leafHashSync, nodeHash, nodeHashSync } from '../src/crypto/merkle/index.js';
 import { systemRandom } from '../src/domain/runtime.js';
 import { nodeSha256 } from '../src/entry/node-sha256.js';
-import { createApp } from '../src/http/app.js';
+import { createApp } from '../src/entry/app.js';
 import { integrateLog } from '../src/log/integrate-log.js';
 import { ENGINE } from './support/database.js';
 import { createTestContext, type TestContext } from './support/harness.js';

@@ -10,7 +10,7 @@ import { buildLeaf, type LeafEvent } from '../src/crypto/log-leaf.js';
 import { EMPTY_TREE, extendTree, leafHash, treeRoot } from '../src/crypto/merkle/index.js';
 import { systemRandom } from '../src/domain/runtime.js';
 import { loadMigrations } from '../src/entry/migrations.js';
-import { createApp } from '../src/http/app.js';
+import { createApp } from '../src/entry/app.js';
 import type { AppDeps } from '../src/core/deps.js';
 import { integrateLog } from '../src/log/integrate-log.js';
 import { insertCheckpoint } from '../src/storage/log-repo.js';

@@ -7,7 +7,7 @@ import { openKeyRing } from '../keys/open-key-ring.js';
 import { deriveKey } from '../crypto/derive-key.js';
 import { fromB64 } from '../domain/encoding.js';
 import { systemClock, systemRandom } from '../domain/runtime.js';
-import { createApp } from '../http/app.js';
+import { createApp } from './app.js';
 import type { AppDeps } from '../core/deps.js';
 import { resumeErasures } from '../erasure/erase-citizen.js';
 import { sweepExpired } from '../jobs/expiry-sweep.js';

@@ -1,5 +1,4 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
@@ -9,9 +8,6 @@ import { PermisError, UnavailableError } from '../domain/errors.js';
 import { DbError } from '../storage/db.js';
 import type { AppDeps } from '../core/deps.js';
 import type { AppEnv } from './env.js';
-import { isPortalPath } from '../portal/paths.js';
-import { portalNotFound, portalRoutes } from '../portal/portal.js';
-import type { PortalEnv } from '../portal/portal-env.js';
 import { jsonOnly } from './middleware/json-only.js';
 import { problemResponse } from './problem.js';
 import { newRouter } from './router.js';
@@ -37,10 +33,12 @@ import { serviceEventRoutes } from './routes/service-events.js';
 import { serviceWebhookRoutes } from './routes/service-webhook.js';
 
 /**
- * Builds the whole HTTP app from its dependencies. Nothing is looked up: database, keys,
- * clock, randomness and configuration all come in through `deps`.
+ * Builds the API (`/v1/…`, `/.well-known/…`, health, `/openapi.json`, `/docs`) from its
+ * dependencies. Nothing is looked up: database, keys, clock, randomness and configuration
+ * all come in through `deps`. The composition root (`src/entry/app.ts`) mounts it beside
+ * the portal.
  */
-export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+export function createApi(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = newRouter();
   const log = deps.log ?? (() => {});
 
@@ -78,25 +76,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     },
     crossOriginEmbedderPolicy: false,
   });
-  const pageHeaders = secureHeaders({
-    // Portal pages: our own stylesheet and script only, nothing inline, no framing, forms
-    // post only to us (CSP Level 3 §6.1.3, §6.3.2.5 form-action, §6.4.2 frame-ancestors).
-    contentSecurityPolicy: {
-      defaultSrc: ["'none'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'", 'data:'],
-      connectSrc: ["'self'"],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-      baseUri: ["'none'"],
-    },
-    strictTransportSecurity: 'max-age=63072000; includeSubDomains',
-    crossOriginResourcePolicy: 'same-origin',
-    referrerPolicy: 'same-origin',
-    xFrameOptions: 'DENY',
-  });
-  app.use('*', (c, next) => (c.req.path === '/docs' ? docsHeaders(c, next) : isPortalPath(c.req.path) ? pageHeaders(c, next) : apiHeaders(c, next)));
+  app.use('*', (c, next) => (c.req.path === '/docs' ? docsHeaders(c, next) : apiHeaders(c, next)));
   app.use(
     '*',
     bodyLimit({
@@ -128,13 +108,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', meEraseRoutes(deps));
   app.route('/', officerRoutes(deps));
   app.route('/', docsRoutes(deps, app));
-  app.route('/', portalRoutes(deps) as never);
 
-  app.notFound((c) =>
-    isPortalPath(c.req.path)
-      ? portalNotFound(c as never as Context<PortalEnv>)
-      : problemResponse(c, new PermisError('not_found', 404, 'Not found', 'No such route.')),
-  );
+  app.notFound((c) => problemResponse(c, new PermisError('not_found', 404, 'Not found', 'No such route.')));
 
   // One place maps known errors to problems; everything else is an opaque 500.
   app.onError((err, c) => {

@@ -1,16 +1,14 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import { openKeyRing } from '../../src/keys/open-key-ring.js';
 import { systemRandom } from '../../src/domain/runtime.js';
-import { createApp } from '../../src/http/app.js';
+import { type App, createApp } from '../../src/entry/app.js';
 import type { AppConfig, AppDeps } from '../../src/core/deps.js';
-import type { AppEnv } from '../../src/http/env.js';
 import type { Db } from '../../src/storage/db.js';
 import { type TestClock, testClock } from './clock.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 /** Everything a test needs: the app wired to a fresh migrated database. */
 export interface TestContext {
-  app: OpenAPIHono<AppEnv>;
+  app: App;
   deps: AppDeps;
   db: Db;
   clock: TestClock;

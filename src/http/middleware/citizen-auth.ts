@@ -4,7 +4,7 @@ import { UnauthenticatedError } from '../../domain/errors.js';
 import { findLiveSession } from '../../storage/sessions.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { AppEnv } from '../env.js';
-import { sessionCookie } from '../session-cookie.js';
+import { sessionCookie } from '../../web/session-cookie.js';
 
 /**
  * The session token of a request: `Authorization: Bearer <token>` (RFC 6750 §2.1) when that

@@ -20,7 +20,7 @@ import {
   RoleListQuery,
   RoleParams,
 } from '../schemas/admin.js';
-import { decodeCursor, encodeCursor } from '../schemas/common.js';
+import { decodeCursor, encodeCursor } from '../../domain/cursor.js';
 import { invitationView, roleHolderView } from '../views/admin-view.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });

@@ -12,7 +12,7 @@ import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
 import { Citizen, SignedIn } from '../schemas/citizen.js';
 import { AuthenticationResponse, CeremonyId, CreationOptions, Label, RegistrationResponse, RequestOptions } from '../schemas/webauthn.js';
-import { clearSessionCookie, setSessionCookie } from '../session-cookie.js';
+import { clearSessionCookie, setSessionCookie } from '../../web/session-cookie.js';
 
 const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 const jsonOk = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });

@@ -4,9 +4,9 @@ import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
-import { decodeCursor } from '../schemas/common.js';
+import { decodeCursor } from '../../domain/cursor.js';
 import { AccessLogPage, AccessLogQuery } from '../schemas/me-data.js';
-import { accessLogPage } from '../views/access-log-view.js';
+import { accessLogPage } from '../../log/access-log-view.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 

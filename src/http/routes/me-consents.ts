@@ -12,7 +12,8 @@ import type { AppDeps } from '../../core/deps.js';
 import type { AppEnv } from '../env.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
-import { decodeCursor, IdempotencyHeader, pageOf } from '../schemas/common.js';
+import { decodeCursor, pageOf } from '../../domain/cursor.js';
+import { IdempotencyHeader } from '../schemas/common.js';
 import {
   Consent,
   ConsentIdParam,
@@ -25,7 +26,7 @@ import {
   ReasonBody,
   Revision,
 } from '../schemas/consent.js';
-import { consentView, receiptView, revisionView } from '../views/consent-view.js';
+import { consentView, receiptView, revisionView } from '../../consent/consent-view.js';
 
 const security = [{ session: [] }];
 const tags = ['citizen consents'];

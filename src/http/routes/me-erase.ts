@@ -5,7 +5,7 @@ import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
 import { ERASURE_CONFIRMATION, ErasureBody, ErasureResultSchema } from '../schemas/me-data.js';
-import { clearSessionCookie } from '../session-cookie.js';
+import { clearSessionCookie } from '../../web/session-cookie.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 

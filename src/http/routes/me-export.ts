@@ -15,9 +15,9 @@ import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
 import { DataExport } from '../schemas/me-data.js';
-import { accessEventView } from '../views/access-log-view.js';
-import { consentView, receiptView, revisionView } from '../views/consent-view.js';
-import { requestView } from '../views/request-view.js';
+import { accessEventView } from '../../log/access-log-view.js';
+import { consentView, receiptView, revisionView } from '../../consent/consent-view.js';
+import { requestView } from '../../consent/request-view.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 

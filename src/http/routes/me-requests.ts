@@ -12,21 +12,11 @@ import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
-import { decodeCursor, pageOf } from '../schemas/common.js';
+import { decodeCursor, pageOf } from '../../domain/cursor.js';
 import { ConsentIdParam } from '../schemas/consent.js';
-import {
-  ApprovalCeremony,
-  ApprovalOptionsBody,
-  ApprovalResult,
-  ApproveBody,
-  CitizenListRequestsQuery,
-  CitizenRequestView,
-  ConsentRequestPage,
-  ConsentRequest,
-  LangQuery,
-} from '../schemas/request.js';
-import { consentView, receiptView } from '../views/consent-view.js';
-import { requestView } from '../views/request-view.js';
+import { ApprovalCeremony, ApprovalOptionsBody, ApprovalResult, ApproveBody, CitizenListRequestsQuery, CitizenRequestView, ConsentRequestPage, ConsentRequest, LangQuery } from '../schemas/request.js';
+import { consentView, receiptView } from '../../consent/consent-view.js';
+import { requestView } from '../../consent/request-view.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 

@@ -6,7 +6,7 @@ import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
 import { Session } from '../schemas/citizen.js';
-import { clearSessionCookie } from '../session-cookie.js';
+import { clearSessionCookie } from '../../web/session-cookie.js';
 
 const SessionList = z
   .object({ items: z.array(Session), nextCursor: z.string().nullable() })

@@ -8,21 +8,14 @@ import { type OfficerContext, recordOfficerQuery } from '../../storage/officer-a
 import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { AppEnv } from '../env.js';
-import { decodeEventCursor, encodeEventCursor } from '../event-cursor.js';
-import { auditedFilters, EXPORT_PAGE_SIZE, exportEventStream, exportFileName, exportFormatsByName } from '../event-export.js';
+import { decodeEventCursor, encodeEventCursor } from '../../officer/event-cursor.js';
+import { auditedFilters, EXPORT_PAGE_SIZE, exportEventStream, exportFileName, exportFormatsByName } from '../../officer/event-export.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { requireRole } from '../middleware/require-role.js';
 import { problemResponses } from '../problem.js';
-import {
-  DEFAULT_STATS_DAYS,
-  MAX_STATS_DAYS,
-  OfficerEventPage,
-  OfficerEventQuery,
-  OfficerExportQuery,
-  OfficerStats,
-  OfficerStatsQuery,
-} from '../schemas/officer.js';
-import { officerEventView } from '../views/officer-event-view.js';
+import { DEFAULT_STATS_DAYS, MAX_STATS_DAYS, OfficerEventQuery, OfficerExportQuery, OfficerStatsQuery } from '../../web/officer-query.js';
+import { OfficerEventPage, OfficerStats } from '../schemas/officer.js';
+import { officerEventView } from '../../officer/officer-event-view.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 const DAY_MS = 86_400_000;

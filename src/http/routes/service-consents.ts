@@ -7,10 +7,11 @@ import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
-import { decodeCursor, PageQuery, pageOf } from '../schemas/common.js';
+import { decodeCursor, pageOf } from '../../domain/cursor.js';
+import { PageQuery } from '../schemas/common.js';
 import { Consent, ConsentIdParam, ConsentPage, ConsentWithReceipt, Receipt } from '../schemas/consent.js';
-import { SubjectRef } from '../schemas/request.js';
-import { consentView, receiptView } from '../views/consent-view.js';
+import { SubjectRef } from '../../web/schema-fields.js';
+import { consentView, receiptView } from '../../consent/consent-view.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 

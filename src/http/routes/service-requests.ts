@@ -9,10 +9,11 @@ import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
-import { decodeCursor, IdempotencyHeader, pageOf } from '../schemas/common.js';
+import { decodeCursor, pageOf } from '../../domain/cursor.js';
+import { IdempotencyHeader } from '../schemas/common.js';
 import { ConsentIdParam } from '../schemas/consent.js';
 import { ConsentRequest, ConsentRequestPage, CreateRequestBody, ListRequestsQuery } from '../schemas/request.js';
-import { requestView } from '../views/request-view.js';
+import { requestView } from '../../consent/request-view.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 

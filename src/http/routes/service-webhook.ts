@@ -7,7 +7,7 @@ import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
-import { decodeCursor, encodeCursor } from '../schemas/common.js';
+import { decodeCursor, encodeCursor } from '../../domain/cursor.js';
 import {
   MessageIdParam,
   WebhookDeliveryPage,

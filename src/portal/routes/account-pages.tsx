@@ -6,7 +6,7 @@ import { removeOwnPasskey } from '../../account/remove-passkey.js';
 import { renameOwnPasskey } from '../../account/rename-passkey.js';
 import { revokeOwnSession } from '../../account/revoke-session.js';
 import type { AppDeps } from '../../core/deps.js';
-import { clearSessionCookie } from '../../http/session-cookie.js';
+import { clearSessionCookie } from '../../web/session-cookie.js';
 import { listPasskeys } from '../../storage/passkeys.js';
 import { listLiveSessions } from '../../storage/sessions.js';
 import { requireViewer } from '../middleware/guards.js';

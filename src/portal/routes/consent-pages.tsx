@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { type ConsentEvent, type ConsentStatus, consentStatuses, effectiveStatus } from '../../domain/consent.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { AppDeps } from '../../core/deps.js';
-import { receiptView } from '../../http/views/consent-view.js';
+import { receiptView } from '../../consent/consent-view.js';
 import { type ConsentRow, findCitizenConsent, listConsents, listReceipts, listRevisions } from '../../storage/consents-repo.js';
 import { getService } from '../../storage/services-repo.js';
 import { requireViewer } from '../middleware/guards.js';

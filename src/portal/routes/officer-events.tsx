@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
 import { ValidationError } from '../../domain/errors.js';
 import type { AppDeps } from '../../core/deps.js';
-import { decodeEventCursor, encodeEventCursor } from '../../http/event-cursor.js';
-import { exportEventStream, exportFileName, exportFormatsByName } from '../../http/event-export.js';
-import { OfficerEventQuery, OfficerExportQuery } from '../../http/schemas/officer.js';
+import { decodeEventCursor, encodeEventCursor } from '../../officer/event-cursor.js';
+import { exportEventStream, exportFileName, exportFormatsByName } from '../../officer/event-export.js';
+import { OfficerEventQuery, OfficerExportQuery } from '../../web/officer-query.js';
 import { type EventPosition, type OfficerEventRow, searchEvents } from '../../storage/event-search.js';
 import { type OfficerContext, recordOfficerQuery } from '../../storage/officer-audit.js';
 import { CsrfError } from '../errors.js';

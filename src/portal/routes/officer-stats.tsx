@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AppDeps } from '../../core/deps.js';
-import { DEFAULT_STATS_DAYS, MAX_STATS_DAYS, OfficerStatsQuery } from '../../http/schemas/officer.js';
+import { DEFAULT_STATS_DAYS, MAX_STATS_DAYS, OfficerStatsQuery } from '../../web/officer-query.js';
 import { type EventStats, eventStats, type ServiceCount } from '../../storage/event-stats.js';
 import { recordOfficerQuery } from '../../storage/officer-audit.js';
 import type { PortalEnv } from '../portal-env.js';

@@ -6,7 +6,7 @@
 import type { Sql } from '../storage/db.js';
 import type { EventFilter } from '../storage/event-filter.js';
 import { type EventOrder, type EventPosition, type OfficerEventRow, searchEvents } from '../storage/event-search.js';
-import { officerCsvHeader, officerCsvRecord, officerEventView } from './views/officer-event-view.js';
+import { officerCsvHeader, officerCsvRecord, officerEventView } from './officer-event-view.js';
 
 /** Rows fetched per database query while exporting. */
 export const EXPORT_PAGE_SIZE = 1000;
