@@ -65,6 +65,12 @@ export async function newestSealedKeyRow(sql: Sql): Promise<KeyRow | undefined> 
   return (await sql.query<RawRow>(`${SELECT} where private_jwe is not null order by created_at desc, kid limit 1`)).map(toRow)[0];
 }
 
+/** The public `x` of the token key `kid` (active or retired), if there is one. */
+export async function tokenPublicX(sql: Sql, kid: string): Promise<string | undefined> {
+  const rows = await sql.query<{ x: string | null }>(`select public_jwk->>'x' as x from signing_keys where kid = $1 and use = 'token'`, [kid]);
+  return rows[0]?.x ?? undefined;
+}
+
 /** True when `use` has an active key. */
 export async function hasActiveKey(sql: Sql, use: KeyUse): Promise<boolean> {
   const active = await sql.query<{ kid: string }>(`select kid from signing_keys where use = $1 and status = 'active'`, [use]);

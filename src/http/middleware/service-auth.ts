@@ -6,7 +6,8 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { type AccessTokenClaims, verifyAccessToken } from '../../crypto/access-token.js';
-import { type TokenKeySet, tokenKeySet } from '../../crypto/token-keys.js';
+import type { TokenKeySet } from '../../crypto/token-keys.js';
+import { tokenKeySet } from '../../keys/token-key-set.js';
 import { PermisError, UnauthenticatedError } from '../../domain/errors.js';
 import type { ServiceScope } from '../../domain/service-scopes.js';
 import { isServiceActive } from '../../storage/service-status.js';
