@@ -1,3 +1,4 @@
+/* global module -- a CommonJS config file, read by dependency-cruiser */
 // The layering of Permís, checked by `npm run lint` (dependency-cruiser). The layers:
 //   core   = everything under src/ except the faces, web/, entry/ and devtools/ — operations
 //            (account/, consent/, erasure/, keys/, log/, oauth/, officer/, webhooks/, jobs/),
