@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PermisError } from '../src/domain/errors.js';
+import { NotFoundError, PermisError } from '../src/domain/errors.js';
 import { MAX_WEBHOOK_ATTEMPTS } from '../src/domain/webhook-retry.js';
 import { deliverWebhooks, type DeliverOptions } from '../src/jobs/webhook-delivery.js';
 import { listDeliveries } from '../src/storage/webhook-deliveries-repo.js';
@@ -340,7 +340,7 @@ describe(`webhook delivery over HTTP (${ENGINE})`, () => {
 
     const err = await redeliverMessage(t.deps, other, msg!.id).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermisError);
-    expect((err as PermisError).status).toBe(404);
+    expect(err).toBeInstanceOf(NotFoundError);
     expect(await listDeliveries(t.db, { serviceId: other.serviceId, limit: 10 })).toEqual([]);
     expect(await listDeliveries(t.db, { serviceId: other.serviceId, messageId: msg!.id, limit: 10 })).toEqual([]);
 

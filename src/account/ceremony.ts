@@ -4,7 +4,7 @@
  */
 import { newSessionToken } from '../crypto/session-tokens.js';
 import { b64url } from '../domain/encoding.js';
-import { PermisError } from '../domain/errors.js';
+import { RuleError } from '../domain/errors.js';
 import { uuidv7 } from '../domain/ids.js';
 import type { Sql } from '../storage/db.js';
 import { type ChallengePurpose, type ChallengeRow, consumeChallenge, insertChallenge } from '../storage/webauthn-challenges.js';
@@ -40,8 +40,8 @@ export async function storeChallenge(
 }
 
 /** The error for an unknown, expired, reused or foreign ceremony. */
-export const challengeInvalid = (): PermisError =>
-  new PermisError('challenge_invalid', 400, 'Challenge invalid', 'The ceremony is unknown, expired or already used; start it again.');
+export const challengeInvalid = (): RuleError =>
+  new RuleError('challenge_invalid', 'The ceremony is unknown, expired or already used; start it again.');
 
 /**
  * Takes the ceremony's challenge out of storage in its own statement, before anything is

@@ -4,7 +4,7 @@ import { authenticationOptions, verifyAssertion } from '../crypto/passkeys.js';
 import { termsHash } from '../crypto/terms-hash.js';
 import type { ConsentTerms } from '../domain/consent.js';
 import { b64url, concat, fromB64, sha256 } from '../domain/encoding.js';
-import { ConflictError, PermisError } from '../domain/errors.js';
+import { AuthenticationError, ConflictError } from '../domain/errors.js';
 import { getService } from '../storage/services-repo.js';
 import { storeChallenge, takeChallenge, challengeInvalid } from '../account/ceremony.js';
 import type { AppDeps } from '../core/deps.js';
@@ -57,7 +57,7 @@ export async function startApproval(deps: AppDeps, citizenId: string, id: string
   return { ceremonyId, options, terms, termsHash: hash, nonce: b64url(nonce) };
 }
 
-const failed = (detail: string) => new PermisError('passkey_verification_failed', 401, 'Passkey verification failed', detail);
+const failed = (detail: string) => new AuthenticationError('passkey_verification_failed', detail);
 
 /**
  * Approves a request with the terms-bound passkey assertion: verifies that the citizen's own

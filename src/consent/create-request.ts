@@ -44,7 +44,7 @@ export async function createRequest(tx: Sql, deps: AppDeps, input: RequestInput)
   assertTermsAllowed(service, selection);
   const cap = validityCapDays(known, selection.purposes);
   if (input.durationDays > cap) {
-    throw new RuleError('validity_out_of_range', 'Validity out of range', `durationDays may be at most ${cap} for these purposes.`, {
+    throw new RuleError('validity_out_of_range', `durationDays may be at most ${cap} for these purposes.`, {
       field: 'durationDays',
       maxDurationDays: cap,
     });

@@ -47,10 +47,10 @@ export async function buildTerms(tx: Sql, deps: AppDeps, input: GrantInput & { s
   const capDays = validityCapDays(known, purposes);
   const max = new Date(now.getTime() + capDays * 86_400_000);
   if (input.validUntil.getTime() <= now.getTime() + 60_000) {
-    throw new RuleError('validity_out_of_range', 'Validity out of range', 'validUntil must be at least a minute in the future.', { field: 'validUntil' });
+    throw new RuleError('validity_out_of_range', 'validUntil must be at least a minute in the future.', { field: 'validUntil' });
   }
   if (input.validUntil.getTime() > max.getTime()) {
-    throw new RuleError('validity_out_of_range', 'Validity out of range', `validUntil may be at most ${capDays} days from now (${max.toISOString()}) for these purposes.`, {
+    throw new RuleError('validity_out_of_range', `validUntil may be at most ${capDays} days from now (${max.toISOString()}) for these purposes.`, {
       field: 'validUntil',
       maxValidUntil: max.toISOString(),
     });

@@ -10,7 +10,7 @@ import { getService } from '../storage/services-repo.js';
 import { type ConsentRow, insertConsent, insertReceipt, insertRevision, type ReceiptRow, updateConsent } from '../storage/consents-repo.js';
 import type { Sql } from '../storage/db.js';
 import { enqueueWebhook } from '../storage/outbox-repo.js';
-import { ConflictError } from '../domain/errors.js';
+import { ConflictError, InternalError } from '../domain/errors.js';
 
 /** Who caused a transition; written to the audit event. */
 export interface Actor {
@@ -50,7 +50,7 @@ export async function recordTransition(tx: Sql, deps: AppDeps, t: Transition): P
   const now = clock.now();
   const next = t.next;
   const service = await getService(tx, next.service_id);
-  if (!service) throw new Error(`consent ${next.id} refers to a missing service`);
+  if (!service) throw new InternalError('data_integrity', `consent ${next.id} refers to a missing service`);
   const terms = await resolveTerms(tx, { purposes: next.terms.purposes, categories: next.terms.dataCategories });
   const purposes = terms.filter((t) => t.kind === 'purpose');
   const categories = terms.filter((t) => t.kind === 'category');

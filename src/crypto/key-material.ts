@@ -48,7 +48,7 @@ export async function thumbprintOf(x: string): Promise<string> {
 export async function importPrivate(jwk: Ed25519PrivateJwk, what = 'the private key'): Promise<CryptoKey> {
   try {
     const key = await importJWK({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, d: jwk.d }, 'EdDSA', { extractable: false });
-    if (key instanceof Uint8Array) throw new Error('not an asymmetric key');
+    if (key instanceof Uint8Array) throw new KeyError('key_invalid', 'not an asymmetric key');
     return key;
   } catch (err) {
     throw new KeyError('key_invalid', `${what} cannot be imported as an Ed25519 key (do "d" and "x" belong together?)`, { cause: err });

@@ -9,6 +9,7 @@
 import { b64url, concat, sha256, utf8 } from '../domain/encoding.js';
 import { canonicalJsonText as canonicalJson } from './canonical-json.js';
 import type { SyncSha256 } from './merkle/hash.js';
+import { InternalError } from '../domain/errors.js';
 
 /** Version of the leaf format, the `v` member of every leaf. */
 export const LEAF_FORMAT_VERSION = 1;
@@ -55,10 +56,9 @@ async function pseudonym(salt: Uint8Array, value: unknown): Promise<string> {
 }
 
 /** A leaf-data failure: the stored event cannot produce its committed leaf. */
-export class LeafError extends Error {
+export class LeafError extends InternalError {
   constructor(message: string) {
-    super(message);
-    this.name = 'LeafError';
+    super('leaf_invalid', message);
   }
 }
 

@@ -98,10 +98,7 @@ export function assertTermsAllowed(allowed: TermSelection, requested: Partial<Te
     if (extra.length) refused[field] = extra;
   }
   if (Object.keys(refused).length) {
-    throw new RuleError(
-      'term_not_allowed',
-      'Term not allowed for this service',
-      `The service may not ask for: ${describe(refused)}.`,
+    throw new RuleError('term_not_allowed', `The service may not ask for: ${describe(refused)}.`,
       { notAllowed: refused },
     );
   }
@@ -128,5 +125,5 @@ function describe(byField: Partial<Record<keyof TermSelection, string[]>>): stri
 }
 
 function unknownTerms(unknown: Partial<Record<keyof TermSelection, string[]>>): RuleError {
-  return new RuleError('term_unknown', 'Unknown catalogue term', `Not in the catalogue: ${describe(unknown)}.`, { unknown });
+  return new RuleError('term_unknown', `Not in the catalogue: ${describe(unknown)}.`, { unknown });
 }

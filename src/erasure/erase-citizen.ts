@@ -18,7 +18,7 @@
  */
 import { expireRequest, rejectRequest } from '../consent/decide-request.js';
 import { transitionConsent } from '../consent/transition-consent.js';
-import { ConflictError, NotFoundError, PermisError } from '../domain/errors.js';
+import { ConflictError, NotFoundError, UnavailableError } from '../domain/errors.js';
 import { uuidv7 } from '../domain/ids.js';
 import type { AppDeps } from '../core/deps.js';
 import { integrateLog } from '../log/integrate-log.js';
@@ -86,22 +86,19 @@ export interface ErasureResult {
 }
 
 /** 503 `erasure_incomplete`: events kept arriving or the integrator was busy; what was done stays done. */
-export class ErasureIncompleteError extends PermisError {
+export class ErasureIncompleteError extends UnavailableError {
   constructor() {
     super(
-      'erasure_incomplete',
-      503,
-      'Erasure not finished yet',
       'Your consents are withdrawn, but the erasure could not finish yet; it will be completed automatically, or try again in a minute.',
+      'erasure_incomplete',
     );
   }
 }
 
 /** An internal signal: something changed under step 3; run the steps again. */
-class NotReady extends Error {
+class NotReady extends UnavailableError {
   constructor(why: string) {
-    super(why);
-    this.name = 'NotReady';
+    super(why, 'erasure_incomplete');
   }
 }
 

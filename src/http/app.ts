@@ -4,8 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { PermisError, UnavailableError } from '../domain/errors.js';
-import { DbError } from '../storage/db.js';
+import { isProblemCode, PermisError, type ProblemCode, UnavailableError } from '../domain/errors.js';
 import type { AppDeps } from '../core/deps.js';
 import type { AppEnv } from './env.js';
 import { jsonOnly } from './middleware/json-only.js';
@@ -52,7 +51,7 @@ export function createApi(deps: AppDeps): OpenAPIHono<AppEnv> {
     methodNotAllowed({
       app,
       onMethodNotAllowed: (c, methods) =>
-        problemResponse(c, new PermisError('method_not_allowed', 405, 'Method not allowed', `Allowed: ${methods.join(', ')}.`), {
+        problemResponse(c, new PermisError('method_not_allowed', `Allowed: ${methods.join(', ')}.`), {
           Allow: methods.join(', '),
         }),
     }),
@@ -82,7 +81,7 @@ export function createApi(deps: AppDeps): OpenAPIHono<AppEnv> {
     bodyLimit({
       maxSize: deps.config.bodyLimitBytes,
       onError: () => {
-        throw new PermisError('payload_too_large', 413, 'Payload too large', `Bodies are limited to ${deps.config.bodyLimitBytes} bytes.`);
+        throw new PermisError('payload_too_large', `Bodies are limited to ${deps.config.bodyLimitBytes} bytes.`);
       },
     }),
   );
@@ -109,30 +108,28 @@ export function createApi(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', officerRoutes(deps));
   app.route('/', docsRoutes(deps, app));
 
-  app.notFound((c) => problemResponse(c, new PermisError('not_found', 404, 'Not found', 'No such route.')));
+  app.notFound((c) => problemResponse(c, new PermisError('not_found', 'No such route.')));
 
-  // One place maps known errors to problems; everything else is an opaque 500.
+  // One place maps errors to problems (codes through problem-table.ts); everything else is an opaque 500.
   app.onError((err, c) => {
-    if (err instanceof PermisError) return problemResponse(c, err);
-    if (err instanceof HTTPException) {
-      if (err.status === 400 && /malformed json/i.test(err.message)) {
-        return problemResponse(c, new PermisError('malformed_json', 400, 'Malformed JSON', 'The request body is not valid JSON.'));
-      }
-      if (err.status < 500) {
-        return problemResponse(c, new PermisError('validation_failed', err.status, 'Bad request', 'The request could not be understood.'));
-      }
+    if (err instanceof PermisError && isProblemCode(err.code)) return problemResponse(c, err as PermisError<ProblemCode>);
+    if (err instanceof HTTPException && err.status < 500) {
+      return /malformed json/i.test(err.message)
+        ? problemResponse(c, new PermisError('malformed_json', 'The request body is not valid JSON.'))
+        : problemResponse(c, new PermisError('validation_failed', 'The request could not be understood.'));
     }
-    if (err instanceof DbError && err.isConnection) {
+    if (err instanceof PermisError && err.code === 'database_unavailable') {
       log('warn', 'database unavailable', { requestId: c.get('requestId'), message: err.message });
       return problemResponse(c, new UnavailableError(), { 'Retry-After': '5' });
     }
     log('error', 'unhandled error', {
       requestId: c.get('requestId'),
       name: err instanceof Error ? err.name : typeof err,
+      ...(err instanceof PermisError ? { code: err.code } : {}),
       message: err instanceof Error ? err.message : String(err),
       stack: err instanceof Error ? err.stack : undefined,
     });
-    return problemResponse(c, new PermisError('internal_error', 500, 'Internal error', 'Something went wrong on our side.'));
+    return problemResponse(c, new PermisError('internal_error', 'Something went wrong on our side.'));
   });
 
   return app;

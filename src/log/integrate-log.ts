@@ -26,6 +26,7 @@ import {
   replaceCheckpointNote,
   type StoredCheckpoint,
 } from '../storage/log-repo.js';
+import { InternalError } from '../domain/errors.js';
 
 /** What the integrator needs from the app's dependencies. */
 export type IntegratorDeps = Pick<AppDeps, 'db' | 'keys' | 'clock' | 'random' | 'config' | 'sha256'>;
@@ -56,10 +57,9 @@ export interface IntegratorOptions {
  * The log is not in a state this integrator may extend (stored nodes or leaf indices
  * disagree with the last checkpoint). An operator problem: it refuses to sign anything.
  */
-export class LogIntegrityError extends Error {
+export class LogIntegrityError extends InternalError {
   constructor(message: string) {
-    super(message);
-    this.name = 'LogIntegrityError';
+    super('log_integrity', message);
   }
 }
 

@@ -74,7 +74,7 @@ export function createPortal(deps: AppDeps): Hono<PortalEnv> {
     bodyLimit({
       maxSize: deps.config.bodyLimitBytes,
       onError: () => {
-        throw new PermisError('payload_too_large', 413, 'Payload too large', `Bodies are limited to ${deps.config.bodyLimitBytes} bytes.`);
+        throw new PermisError('payload_too_large', `Bodies are limited to ${deps.config.bodyLimitBytes} bytes.`);
       },
     }),
   );

@@ -3,7 +3,7 @@ import { checkpointVerifierKey, logOriginOf } from '../../crypto/checkpoint.js';
 import { buildLeafWith } from '../../crypto/log-leaf.js';
 import { consistencyProofPlan, inclusionProofPlan, type NodeId } from '../../crypto/merkle/index.js';
 import { b64 } from '../../domain/encoding.js';
-import { NotFoundError, PermisError, ValidationError } from '../../domain/errors.js';
+import { ConflictError, NotFoundError, RuleError, UnavailableError, ValidationError } from '../../domain/errors.js';
 import { latestCheckpoint, leafIndexOfEvent, leafRows, MissingNodeError, type ProofReads, proofReads } from '../../storage/log-repo.js';
 import type { Sql } from '../../storage/db.js';
 import { newRouter } from '../router.js';
@@ -21,16 +21,14 @@ const textContent = (example: string) => ({ 'text/plain': { schema: z.string().o
 const publicHeaders = { 'Access-Control-Allow-Origin': '*' };
 
 /** 400 `beyond_tree_size`: the log has not (yet) signed a tree that large. */
-class BeyondTreeSizeError extends PermisError {
+class BeyondTreeSizeError extends RuleError {
   constructor(field: string, size: bigint) {
-    super('beyond_tree_size', 400, 'Beyond the tree size', `${field} is beyond the latest checkpoint, whose tree has ${size} leaves.`, {
-      treeSize: size.toString(),
-    });
+    super('beyond_tree_size', `${field} is beyond the latest checkpoint, whose tree has ${size} leaves.`, { treeSize: size.toString() });
   }
 }
 
 /** 503 `not_ready`: no checkpoint has been signed yet. */
-const notReady = () => new PermisError('not_ready', 503, 'Log not ready', 'No checkpoint has been signed yet; try again in a moment.');
+const notReady = () => new UnavailableError('No checkpoint has been signed yet; try again in a moment.', 'not_ready');
 
 /** The latest checkpoint's tree size, or 503 `not_ready` before the first checkpoint. */
 async function currentSize(sql: Sql): Promise<{ size: bigint; note: string }> {
@@ -132,7 +130,7 @@ export function logRoutes(deps: AppDeps) {
           const found = await leafIndexOfEvent(deps.db, q.eventId);
           if (found === undefined) throw new NotFoundError('event');
           if (found === null) {
-            throw new PermisError('not_yet_integrated', 409, 'Not yet in the log', 'The event is not integrated yet; try again in a second.');
+            throw new ConflictError('not_yet_integrated', 'The event is not integrated yet; try again in a second.');
           }
           index = found;
         } else {

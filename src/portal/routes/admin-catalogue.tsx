@@ -131,7 +131,7 @@ export function adminCatalogueRoutes(r: Hono<PortalEnv>, deps: AppDeps): void {
       await deleteTerm(deps.db, term.kind, term.code, adminContextOf(deps, c));
     } catch (err) {
       if (isProblem(err, 'term_in_use')) {
-        const usage = err.extra.usage as TermUsage;
+        const usage = err.data.usage as TermUsage;
         return render(c, <TermDeleteConfirm p={pageOf(c)} term={term} inUse={usage} />, 409);
       }
       throw err;
