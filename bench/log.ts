@@ -1,5 +1,5 @@
 /**
- * The log benchmark (issue 4 item 8, DESIGN §6): on the PostgreSQL server, in its own database
+ * The log benchmark: on the PostgreSQL server, in its own database
  * `permis_bench_log_<random>` (dropped at the end), seeds ≥ 10M pending `consent.checked`
  * events, integrates them all with the real integrator (`integrateLog`, with the Node entry's
  * synchronous SHA-256, as `npm start` runs it) measuring leaves/s, settles the new tables as a

@@ -1,5 +1,5 @@
 /**
- * "Who used my data" (DESIGN §4.3) and the export (GDPR Arts. 15/20): the citizen's access log
+ * "Who used my data" and the export (GDPR Arts. 15/20): the citizen's access log
  * lists every check and action about them, each with leaf data and an inclusion proof that
  * verifies against the signed checkpoint — with the project's verifier and with an independent
  * one written from RFC 9162 and C2SP over node:crypto alone; other citizens and services see

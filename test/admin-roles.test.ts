@@ -1,5 +1,5 @@
 /**
- * Roles (DESIGN §1): bootstrapping the first admin from the CLI, one-time enrolment codes
+ * Roles: bootstrapping the first admin from the CLI, one-time enrolment codes
  * (hashed, expiring, single-use even under concurrency), invitations, role grant and
  * revocation taking effect on the next request, and the last-admin rule.
  */

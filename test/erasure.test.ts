@@ -1,5 +1,5 @@
 /**
- * Erasure (GDPR Art. 17, DESIGN §4.3 and §6): services are notified (consent.withdrawn,
+ * Erasure (GDPR Art. 17): services are notified (consent.withdrawn,
  * request.rejected) before anything is redacted; afterwards the citizen cannot sign in, the
  * events table holds none of their personal values, and the Merkle tree still verifies —
  * every old leaf byte for byte, every redacted event's inclusion proof, `log verify` against

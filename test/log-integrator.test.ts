@@ -1,5 +1,5 @@
 /**
- * The log integrator (DESIGN §6) on both engines: contiguous leaves in seq order, one signed
+ * The log integrator on both engines: contiguous leaves in seq order, one signed
  * checkpoint per batch, each extending the previous; no gap and no duplicate under concurrent
  * appends and concurrent integrators; a batch that fails half-way leaves nothing behind.
  */

@@ -1,5 +1,5 @@
 /**
- * The streaming export of the access log (issue 4 item 4): 20,000 events leave as RFC 4180
+ * The streaming export of the access log: 20,000 events leave as RFC 4180
  * CSV or NDJSON, read from the database in keyset pages of EXPORT_PAGE_SIZE rows and only as
  * fast as the reader takes them — the database calls are counted through a wrapped Db, so
  * "memory stays flat" is checked by what is fetched, not by timing. Cells a spreadsheet would

@@ -1,5 +1,5 @@
 /**
- * The officer's view of the access log (issue 4 item 4, DESIGN §4.4): every filter selects
+ * The officer's view of the access log: every filter selects
  * exactly what an independent oracle over the events table selects, pages are complete and
  * stable in both orders, the stats add up, and every officer query is itself in the log.
  * Events come from the real API (request → passkey approval → checks → withdrawal, a direct

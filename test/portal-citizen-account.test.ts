@@ -1,6 +1,6 @@
 /**
  * The citizen's "who used my data" page, account page (passkeys, sessions, export, erasure)
- * and enrolment page (issue 6, item 1) through `app.request()`: real checks by a service,
+ * and enrolment page through `app.request()`: real checks by a service,
  * real passkey ceremonies with the software authenticator, real erasure and enrolment.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * The officer console's log-integrity panel (issue 6 item 2): the latest checkpoint, the
+ * The officer console's log-integrity panel: the latest checkpoint, the
  * consistency of two checkpoints and the inclusion of an event, verified on the server with
  * the SDK's verifiers — ✓ on a real log, ✗ once a stored node hash or an event is tampered with.
  */

@@ -1,5 +1,5 @@
 /**
- * The officer console's search, export and statistics pages (issue 6 item 2) through
+ * The officer console's search, export and statistics pages through
  * `app.request()`: who may see them, in three languages; filters select what the API selects;
  * every query is itself in the log; exports stream the API's events as downloads. The
  * log-integrity panel: portal-officer-log.test.ts.

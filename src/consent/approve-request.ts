@@ -16,7 +16,7 @@ import { createConsent } from './grant-consent.js';
 import { pickLanguage, requestTerms } from './request-terms.js';
 
 /**
- * The WebAuthn challenge that commits to the terms (DESIGN §5): SHA-256(nonce ‖ termsHash),
+ * The WebAuthn challenge that commits to the terms: SHA-256(nonce ‖ termsHash),
  * over the raw 32-byte nonce and the raw 32-byte SHA-256 digest that `termsHash` encodes.
  */
 export async function termsChallenge(nonce: Uint8Array, termsHashB64url: string): Promise<Uint8Array> {

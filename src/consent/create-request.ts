@@ -9,7 +9,7 @@ import type { Sql } from '../storage/db.js';
 import { insertRequest, type RequestNotice, type RequestRow } from '../storage/requests-repo.js';
 import { getService } from '../storage/services-repo.js';
 
-/** Longest a request may wait for the citizen (issue 3: at most 30 days). */
+/** Longest a request may wait for the citizen (at most 30 days). */
 export const MAX_REQUEST_DAYS = 30;
 
 /** What a service asks for. */
@@ -27,7 +27,7 @@ export interface RequestInput {
 }
 
 /**
- * Creates a pending consent request (DESIGN §4.1) after checking the terms against the
+ * Creates a pending consent request after checking the terms against the
  * catalogue, the service's registration and the duration cap. Audited in the same transaction.
  */
 export async function createRequest(tx: Sql, deps: AppDeps, input: RequestInput): Promise<RequestRow> {

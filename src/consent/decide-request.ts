@@ -52,7 +52,7 @@ export async function recordRequestOutcome(
     data: { consentRequestId: r.id, subjectRef: r.subject_ref },
     createdAt: now,
   });
-  // DESIGN §7: request.approved | rejected | expired reach the service; a cancellation is its own act.
+  // request.approved, request.rejected and request.expired reach the service; a cancellation is its own act.
   if (o.status === 'cancelled') return;
   await enqueueWebhook(tx, {
     id: uuidv7(deps.clock, deps.random),

@@ -43,7 +43,7 @@ export async function buildTerms(tx: Sql, deps: AppDeps, input: GrantInput & { s
   const selection = { purposes, categories: dataCategories, processing };
   const known = await resolveTerms(tx, selection);
   assertTermsAllowed(service, selection);
-  // DESIGN §3: every consent expires; the catalogue caps the duration (the strictest purpose wins).
+  // Every consent expires; the catalogue caps the duration (the strictest purpose wins).
   const capDays = validityCapDays(known, purposes);
   const max = new Date(now.getTime() + capDays * 86_400_000);
   if (input.validUntil.getTime() <= now.getTime() + 60_000) {
@@ -118,7 +118,7 @@ export async function createConsent(tx: Sql, deps: AppDeps, n: NewConsent): Prom
   });
 }
 
-/** Gives a new consent directly (DESIGN §4.3), validated against the catalogue and the service. */
+/** Gives a new consent directly, validated against the catalogue and the service. */
 export async function grantConsent(tx: Sql, deps: AppDeps, input: GrantInput): Promise<{ consent: ConsentRow; receipt: ReceiptRow }> {
   const { terms } = await buildTerms(tx, deps, input);
   return createConsent(tx, deps, { terms, citizenId: input.citizenId, actor: { type: 'citizen', id: input.citizenId }, requestId: input.requestId });

@@ -29,7 +29,7 @@ export interface Transition {
   citizenSignature?: CitizenSignature | undefined;
 }
 
-/** The Standard Webhooks event type of each consent event (DESIGN §7). */
+/** The Standard Webhooks event type of each consent event. */
 export const webhookType: Record<ConsentEvent, string> = {
   granted: 'consent.granted',
   narrowed: 'consent.updated',
@@ -41,7 +41,7 @@ export const webhookType: Record<ConsentEvent, string> = {
 };
 
 /**
- * Writes a transition in the caller's transaction (DESIGN §3): the new state, a revision,
+ * Writes a transition in the caller's transaction: the new state, a revision,
  * a signed receipt chained to its predecessor, an audit event and a webhook outbox row.
  * Either all of it commits or none of it does.
  */

@@ -1,5 +1,5 @@
 /**
- * Ed25519 key material for the signing keys (DESIGN §5): generation, import of configured
+ * Ed25519 key material for the signing keys: generation, import of configured
  * private JWKs, RFC 7638 key ids and the public JWKs we publish. WebCrypto and jose only,
  * so it runs on Node.js and Workers alike.
  */

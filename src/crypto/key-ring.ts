@@ -5,7 +5,7 @@
  */
 import type { JWK } from 'jose';
 
-/** Which job a signing key does; each use has its own Ed25519 key (DESIGN §5). */
+/** Which job a signing key does; each use has its own Ed25519 key. */
 export type KeyUse = 'receipt' | 'token' | 'checkpoint';
 
 /** The three uses, each with its own key. */

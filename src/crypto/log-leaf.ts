@@ -1,5 +1,5 @@
 /**
- * The leaf data of the access log (DESIGN §6): the RFC 8785 canonical JSON of an audit event
+ * The leaf data of the access log: the RFC 8785 canonical JSON of an audit event
  * with its personal fields replaced by salted hashes, SHA-256(salt ‖ value) — a hiding and
  * binding commitment, as in SD-JWT's disclosures. Each event has its own random salt, so
  * hashes of one citizen never link across events; whoever holds the salt and the value (the

@@ -1,6 +1,6 @@
 /**
  * Validation of the public JWKS a service registers for client authentication (RFC 7523
- * `private_key_jwt`, issue 3). Only public signature keys are accepted, each with a `kid`,
+ * `private_key_jwt`). Only public signature keys are accepted, each with a `kid`,
  * and each must import as a real key; jose errors never escape this module.
  */
 import { importJWK } from 'jose';

@@ -1,6 +1,6 @@
 /**
  * The public keys that may have signed an access token: the key ring's `token` keys, active
- * and retired (DESIGN §5), and only those — a receipt or checkpoint key never verifies an
+ * and retired, and only those — a receipt or checkpoint key never verifies an
  * access token, whatever a token's header says. The set backed by `signing_keys` is
  * `src/keys/token-key-set.ts`.
  */

@@ -1,5 +1,5 @@
 /**
- * Standard Webhooks signing (https://www.standardwebhooks.com, DESIGN §7) through the
+ * Standard Webhooks signing (https://www.standardwebhooks.com) through the
  * `standardwebhooks` package: secrets, and the three headers of a signed delivery.
  */
 import { Webhook } from 'standardwebhooks';

@@ -1,10 +1,10 @@
 import { ConflictError, IllegalTransitionError, RuleError } from './errors.js';
 
-/** DESIGN §3. W3C DPV: *withdrawn* is by the data subject, *revoked* by another party. */
+/** The statuses of a consent. W3C DPV: *withdrawn* is by the data subject, *revoked* by another party. */
 export const consentStatuses = ['active', 'paused', 'withdrawn', 'revoked', 'expired'] as const;
 export type ConsentStatus = (typeof consentStatuses)[number];
 
-/** What happened to a consent; each yields a new revision and a receipt (DESIGN §5). */
+/** What happened to a consent; each yields a new revision and a receipt. */
 export const consentEvents = ['granted', 'narrowed', 'paused', 'resumed', 'withdrawn', 'revoked', 'expired'] as const;
 export type ConsentEvent = (typeof consentEvents)[number];
 
@@ -76,7 +76,7 @@ export interface NarrowChange {
 const sorted = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
 
 /**
- * Applies a narrowing to `terms` (DESIGN §3: removing a purpose or category, or shortening
+ * Applies a narrowing to `terms` (removing a purpose or category, or shortening
  * validity). Widening anything is refused (it needs a new request); so is a change that
  * changes nothing.
  */

@@ -1,5 +1,5 @@
 /**
- * Roles a passkey account may hold (DESIGN §1) and the one-time enrolment codes that
+ * Roles a passkey account may hold and the one-time enrolment codes that
  * grant them. Pure rules, no I/O.
  */
 import { sha256, toHex } from './encoding.js';

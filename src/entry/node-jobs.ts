@@ -51,7 +51,7 @@ export function startBackgroundJobs(
       const r = await deliverWebhooks(deps, { fetch: (url, init) => fetch(url, init) });
       if (r.attempted > 0) opts.log('info', 'webhooks sent', { delivered: r.delivered, retrying: r.retrying, failed: r.failed });
     }),
-    // DESIGN §6: the log integrator signs a checkpoint at least once a second while events arrive.
+    // The log integrator signs a checkpoint at least once a second while events arrive.
     // Node's synchronous SHA-256 instead of a WebCrypto promise per hash; batches of 5,000 keep
     // each checkpoint well under a second while catching up (~30,000 leaves/s, see README).
     every(1, 'log integrator', async () => {

@@ -92,7 +92,7 @@ export default {
   },
   // Cron Trigger (every minute): expiry sweep, webhook delivery, then the log integrator once
   // a second for CRON_INTEGRATOR_SECONDS (default 50 s, most of the minute: Cron Triggers fire
-  // at most once a minute; DESIGN §6 wants a checkpoint at least once a second while events
+  // at most once a minute; we want a checkpoint at least once a second while events
   // arrive). Only one integrator runs at a time anywhere (advisory lock), so overlapping
   // invocations are harmless.
   async scheduled(_event: unknown, env: WorkerEnv, ctx: ExecutionContextLike): Promise<void> {

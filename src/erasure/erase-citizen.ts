@@ -1,5 +1,5 @@
 /**
- * Erasure of a citizen's account (GDPR Art. 17, DESIGN §4.3 and §6), in this order:
+ * Erasure of a citizen's account (GDPR Art. 17), in this order:
  *
  * 1. One transaction withdraws every active or paused consent (reason `erasure`; one already
  *    past its validity is recorded as expired instead), each with its revision, receipt,

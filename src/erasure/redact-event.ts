@@ -1,5 +1,5 @@
 /**
- * Redaction of one audit event for an erasure (DESIGN §6, GDPR Art. 17): the personal values
+ * Redaction of one audit event for an erasure (GDPR Art. 17): the personal values
  * the event's leaf committed to — exactly the JSON pointers in its `pseudonyms` — are set to
  * null and its salt is dropped, so the leaf builder takes the stored pseudonyms instead and
  * the leaf, and with it the Merkle tree, stays byte for byte the same.

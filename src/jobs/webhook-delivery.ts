@@ -1,5 +1,5 @@
 /**
- * Webhook delivery from the transactional outbox (DESIGN §7), following Standard Webhooks:
+ * Webhook delivery from the transactional outbox, following Standard Webhooks:
  * each due message is POSTed as JSON to its service's endpoint with `webhook-id` (the outbox
  * id, the same on every retry), `webhook-timestamp` and `webhook-signature`. A 2xx answer
  * delivers it; anything else (other status, redirect, network error, timeout) schedules a

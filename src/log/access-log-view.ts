@@ -1,5 +1,5 @@
 /**
- * The citizen's access-log entries (DESIGN §4.3) and their proofs: each integrated event
+ * The citizen's access-log entries and their proofs: each integrated event
  * comes with its leaf data and an RFC 9162 §2.1.3 inclusion proof against the latest signed
  * checkpoint, so the citizen can check, trusting no one but the log's key, that the entry
  * is in the log everyone else sees.

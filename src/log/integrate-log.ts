@@ -1,5 +1,5 @@
 /**
- * The log integrator (DESIGN §6): takes committed pending audit events in `seq` order off the
+ * The log integrator: takes committed pending audit events in `seq` order off the
  * queue, gives them contiguous leaf indices (one narrow `log_leaves` row each, with a fresh
  * salt), stores the hashes of the subtrees they complete, and signs a C2SP checkpoint of the
  * new tree — one transaction per batch, under a transaction-scoped advisory lock, so one

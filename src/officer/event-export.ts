@@ -1,5 +1,5 @@
 /**
- * The streaming export of the access log (DESIGN §4.4: "export CSV/NDJSON as a stream"): a
+ * The streaming export of the access log (CSV and NDJSON, streamed): a
  * web-standard ReadableStream that fetches one keyset page at a time, only when the reader
  * asks for more, so memory holds at most a page or two whatever the size of the export.
  */

@@ -1,5 +1,5 @@
 /**
- * Storage of an account erasure (DESIGN §4.3, GDPR Art. 17): what the erasure must act on
+ * Storage of an account erasure (GDPR Art. 17): what the erasure must act on
  * (live consents, pending requests, the events that name the citizen) and the deletions and
  * unlinking that leave a tombstone. See src/erasure/erase-citizen.ts for the order of steps.
  */

@@ -1,5 +1,5 @@
 /**
- * One-time enrolment codes that grant a role (DESIGN §1: the first admin is bootstrapped from
+ * One-time enrolment codes that grant a role (the first admin is bootstrapped from
  * the CLI; admins invite further admins and officers). A code is random (160 bits), stored
  * only as its SHA-256 hash, expires after 24 hours and can be redeemed once — atomically,
  * even when two redemptions race.

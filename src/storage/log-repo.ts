@@ -1,5 +1,5 @@
 /**
- * Storage of the transparency log (DESIGN §6): the queue of pending events (`log_pending`),
+ * Storage of the transparency log: the queue of pending events (`log_pending`),
  * the leaves (`log_leaves`, one narrow row per leaf naming its event by `seq`), the stored
  * complete-subtree hashes (`log_tiles`, see log-tiles.ts) and the signed checkpoints
  * (`log_checkpoints`); see migrations/0010_log_leaves.sql and 0011_log_tiles.sql. Bytes are

@@ -1,7 +1,7 @@
 /**
- * The service registry (DESIGN §1, §2): register, list, read, update, suspend/activate and replace
+ * The service registry: register, list, read, update, suspend/activate and replace
  * the public JWKS of city services. Every change writes an audit event in the same
- * transaction (DESIGN §6).
+ * transaction.
  */
 import { parsePublicJwks } from '../crypto/service-jwks.js';
 import { canonicalJson } from '../crypto/terms-hash.js';

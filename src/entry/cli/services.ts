@@ -1,5 +1,5 @@
 /**
- * `permis services …`: the admin's command line for the service registry (DESIGN §1).
+ * `permis services …`: the admin's command line for the service registry.
  * The registration file format is documented by examples/service.example.json.
  */
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';

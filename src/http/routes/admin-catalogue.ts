@@ -12,7 +12,7 @@ import { adminTermView } from '../views/admin-view.js';
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /**
- * The catalogue for admins (DESIGN §2): add terms, change their texts and attributes, and
+ * The catalogue for admins: add terms, change their texts and attributes, and
  * delete a term nothing refers to (`term_in_use` otherwise). Reading stays on the public
  * `/v1/catalogue`. Each change is an audit event naming the admin.
  */

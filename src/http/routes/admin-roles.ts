@@ -26,7 +26,7 @@ import { invitationView, roleHolderView } from '../views/admin-view.js';
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /**
- * Role assignment for admins (DESIGN §1): list accounts with roles, grant and revoke a role
+ * Role assignment for admins: list accounts with roles, grant and revoke a role
  * (never the last admin's: `last_admin`), and invitations with one-time enrolment codes.
  * Each change is an audit event naming the admin.
  */

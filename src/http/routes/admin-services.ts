@@ -23,7 +23,7 @@ import { adminServiceView } from '../views/admin-view.js';
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /**
- * The service registry for admins (DESIGN §1): list (suspended too), read, register,
+ * The service registry for admins: list (suspended too), read, register,
  * update, suspend, activate and replace the keys. Each change is an audit event naming the
  * admin (actor_type `admin`, actor_id their citizen id).
  */

@@ -62,7 +62,7 @@ const TermParams = z
 
 const termJson = (t: CatalogueTerm, lang: Lang | undefined) => (lang ? localiseTerm(t, lang) : t);
 
-/** `GET /v1/catalogue` and `GET /v1/catalogue/{kind}/{code}`: the public vocabulary (DESIGN §2). */
+/** `GET /v1/catalogue` and `GET /v1/catalogue/{kind}/{code}`: the public vocabulary. */
 export function catalogueRoutes(deps: AppDeps) {
   const r = newRouter();
 

@@ -17,7 +17,7 @@ const toItem = (b: z.infer<typeof CheckItemSchema>): CheckItem => ({
 });
 
 /**
- * The consent check (DESIGN §4.2), the hot path: token verified once and cached, the service
+ * The consent check, the hot path: token verified once and cached, the service
  * status folded into the one lookup, every answer group-committed to the audit log first.
  */
 export function checkRoutes(deps: AppDeps, opts: { audit?: AuditBatcher } = {}) {

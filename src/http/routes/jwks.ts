@@ -25,7 +25,7 @@ const JwkSet = z
       'Verify a receipt offline by picking the key whose `kid` is in its JWS header.',
   });
 
-/** `GET /.well-known/jwks.json`: every public signing key, active and retired (DESIGN §5). */
+/** `GET /.well-known/jwks.json`: every public signing key, active and retired. */
 export function jwksRoutes(deps: AppDeps) {
   const r = newRouter();
   r.openapi(

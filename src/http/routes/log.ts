@@ -46,7 +46,7 @@ function nodeHashes(ids: readonly NodeId[], reads: ProofReads): Uint8Array[] {
 }
 
 /**
- * The transparency log (DESIGN §6): the latest signed checkpoint, the verifier key, inclusion
+ * The transparency log: the latest signed checkpoint, the verifier key, inclusion
  * and consistency proofs (RFC 9162 §2.1.3, §2.1.4) and raw leaf data. Public and read-only;
  * answers about a fixed tree size are immutable and cacheable forever.
  */

@@ -11,7 +11,7 @@ import { accessLogPage } from '../../log/access-log-view.js';
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /**
- * "Who used my data" (DESIGN §4.3): the signed-in citizen's own audit events — every check a
+ * "Who used my data": the signed-in citizen's own audit events — every check a
  * service made about them and every action on their consents and requests — each with an
  * inclusion proof against the latest signed checkpoint of the transparency log.
  */

@@ -9,7 +9,7 @@ import { clearSessionCookie } from '../../web/session-cookie.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
-/** Erasure of the signed-in citizen's account (GDPR Art. 17, DESIGN §4.3). */
+/** Erasure of the signed-in citizen's account (GDPR Art. 17). */
 export function meEraseRoutes(deps: AppDeps) {
   const r = newRouter();
 

@@ -38,7 +38,7 @@ const officerContext = (deps: AppDeps, c: Context<AppEnv>): OfficerContext => ({
 
 
 /**
- * The officer's view of the access log (DESIGN §4.4), officer role only: search with filters
+ * The officer's view of the access log, officer role only: search with filters
  * and stable cursor pages in either time order, aggregates, and a streaming CSV/NDJSON export.
  * Every call is itself an audit event (`officer.searched`, `officer.stats_viewed`,
  * `officer.exported`), committed before the answer leaves.

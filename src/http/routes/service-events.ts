@@ -34,7 +34,7 @@ const eventView = (m: FeedMessage) => ({
 });
 
 /**
- * `GET /v1/service/events` (scope `webhooks`): the service's events feed (DESIGN §7), the
+ * `GET /v1/service/events` (scope `webhooks`): the service's events feed, the
  * reliable fallback for missed webhooks. Every message appears exactly once, in feed order;
  * see src/storage/webhook-feed.ts for why a cursor never skips a late-committing message.
  */

@@ -17,7 +17,7 @@ import { requestView } from '../../consent/request-view.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
-/** A city service's consent requests (DESIGN §4.1): create, list, read, cancel — only its own. */
+/** A city service's consent requests: create, list, read, cancel — only its own. */
 export function serviceRequestRoutes(deps: AppDeps) {
   const r = newRouter();
   const tags = ['service requests'];

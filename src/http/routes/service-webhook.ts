@@ -45,7 +45,7 @@ const deliveryView = (d: DeliveryAttempt) => ({
 });
 
 /**
- * Service routes (scope `webhooks`) for its webhook endpoint (DESIGN §7): set, read, rotate
+ * Service routes (scope `webhooks`) for its webhook endpoint: set, read, rotate
  * the secret, remove; the delivery log; manual redelivery. A service only ever sees its own.
  */
 export function serviceWebhookRoutes(deps: AppDeps) {

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 
-/** `limit` and `cursor` query parameters for cursor pagination (DESIGN §8). */
+/** `limit` and `cursor` query parameters for cursor pagination. */
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ param: { name: 'limit', in: 'query' } }),
   cursor: z.string().max(200).optional().openapi({ param: { name: 'cursor', in: 'query' } }),

@@ -1,4 +1,4 @@
-/** Request and response schemas of the officer's view of the access log (`/v1/officer/…`, DESIGN §4.4). */
+/** Request and response schemas of the officer's view of the access log (`/v1/officer/…`). */
 import { z } from '@hono/zod-openapi';
 import { auditActorTypes } from '../../storage/event-filter.js';
 import { Uuid } from '../../web/schema-fields.js';

@@ -1,4 +1,4 @@
-/** Request and response schemas of the service-facing webhook and events-feed API (DESIGN §7). */
+/** Request and response schemas of the service-facing webhook and events-feed API. */
 import { z } from '@hono/zod-openapi';
 import { MAX_WEBHOOK_URL_LENGTH } from '../../domain/webhook-url.js';
 import { Uuid } from '../../web/schema-fields.js';

@@ -59,7 +59,7 @@ async function loadTerm(deps: AppDeps, c: Context<PortalEnv>): Promise<Catalogue
 }
 
 /**
- * The catalogue pages (issue 6 item 3) over the functions behind `/v1/admin/catalogue`: every
+ * The catalogue pages over the functions behind `/v1/admin/catalogue`: every
  * purpose, data category and operation with its texts in ca/es/en; add a term, change its
  * texts and attributes, and delete (retire) one nothing refers to — after a confirmation, and
  * with the counts of what still uses it when the catalogue refuses.

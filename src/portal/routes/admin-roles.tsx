@@ -22,7 +22,7 @@ const NOTICES: Record<string, MessageKey> = {
 const LIST_LIMIT = 100;
 
 /**
- * Roles and invitations (issue 6 item 3) over the functions behind `/v1/admin/roles` and
+ * Roles and invitations over the functions behind `/v1/admin/roles` and
  * `/v1/admin/invitations`: list who holds which role, revoke a role (never the last admin's —
  * the page says so), invite someone with a one-time enrolment link shown once, and revoke a
  * pending invitation. Destructive actions go through a confirmation page.

@@ -90,7 +90,7 @@ async function loadService(deps: AppDeps, c: Context<PortalEnv>): Promise<Servic
 }
 
 /**
- * The service registry pages (issue 6 item 3) over the functions behind `/v1/admin/services`:
+ * The service registry pages over the functions behind `/v1/admin/services`:
  * list, register, edit, suspend (with a confirmation) and activate, replace the keys, and the
  * webhook endpoint read-only (services set it themselves with `PUT /v1/service/webhook`).
  * Every change is audited under the admin by the registry itself.

@@ -94,7 +94,7 @@ function EventsPage(props: { p: Page; form: FilterForm; errors: FieldErrors; cho
 }
 
 /**
- * `GET /officer`: the access-log search (issue 6 item 2, issue 4 item 4). Filters are checked
+ * `GET /officer`: the access-log search. Filters are checked
  * with the API's own schema; a valid search runs the same query as `GET /v1/officer/events`
  * and is audited as `officer.searched` with the same content, before the page is sent.
  */

@@ -1,5 +1,5 @@
 /**
- * The officer console's filter form (issue 4 item 4: service, purpose, category, decision,
+ * The officer console's filter form (service, purpose, category, decision,
  * reason, event type, subjectRef, actor, consent, time range) read from a query string and
  * validated with the very schemas of `/v1/officer/…`, so the console selects exactly what the
  * API would, and audits the query the same way.

@@ -7,7 +7,7 @@ import { officerLogPage } from './officer-log.js';
 import { officerStatsPage } from './officer-stats.js';
 
 /**
- * The officer console under /officer (issue 6 item 2), officer role only: access-log search
+ * The officer console under /officer, officer role only: access-log search
  * with CSV/NDJSON export, statistics, and the log-integrity panel. Every query of the access
  * log is audited exactly as the API audits it.
  */

@@ -86,7 +86,7 @@ function StatsPage(props: { p: Page; form: FilterForm; errors: FieldErrors; choi
 }
 
 /**
- * `GET /officer/stats`: counts per service, purpose and day, and denied checks (DESIGN §4.4),
+ * `GET /officer/stats`: counts per service, purpose and day, and denied checks,
  * from the API's eventStats over the API's default range (the last 30 days), audited as
  * `officer.stats_viewed` like `GET /v1/officer/stats`.
  */
