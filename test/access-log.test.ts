@@ -21,7 +21,7 @@ import { approveConsentRequest, createConsentRequest, send } from './support/req
 import { rfcVerifyInclusion, verifyCheckpointNote } from './support/rfc9162.js';
 import { createServiceWithKey, getServiceToken, serviceBearer, type TestService } from './support/service-client.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 let t: TestContext;
 let svc: TestService;

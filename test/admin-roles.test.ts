@@ -13,7 +13,7 @@ import { createTestContext, type TestContext } from './support/harness.js';
 
 let t: TestContext;
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 beforeAll(async () => {
   t = await createTestContext({ config: { sessionTtlSeconds: 10 * 86_400 } });

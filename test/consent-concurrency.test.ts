@@ -6,7 +6,7 @@ import { createTestService, grantBody, seedTestCatalogue } from './support/fixtu
 import { createTestContext, type TestContext } from './support/harness.js';
 import { fetchJwks, sha256b64url, verifyReceipt } from './support/receipts.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 let t: TestContext;
 let alice: SignedInCitizen;

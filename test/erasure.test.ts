@@ -27,7 +27,7 @@ import { appFetch, expectLogVerifies, getJson, readLog } from './support/log.js'
 import { approveConsentRequest, createConsentRequest, send } from './support/requests.js';
 import { createServiceWithKey, getServiceToken, serviceBearer, type TestService } from './support/service-client.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 let t: TestContext;
 let svc: TestService;

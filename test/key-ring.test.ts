@@ -129,7 +129,7 @@ describe(`key ring (${ENGINE})`, () => {
     await openKeyRing(db, opts());
     // Strip the KEK id from the header: the AES-GCM tag still refuses the wrong key.
     const [r] = await db.query<{ kid: string; private_jwe: string }>(`select kid, private_jwe from signing_keys where use = 'receipt'`);
-    const { b64url, utf8 } = await import('../src/domain/encoding.js');
+    const { b64url, utf8 } = await import('@permis/sdk/encoding');
     const parts = r!.private_jwe.split('.');
     const forged = [b64url(utf8(JSON.stringify({ alg: 'dir', enc: 'A256GCM' }))), ...parts.slice(1)].join('.');
     await db.query('update signing_keys set private_jwe = $1 where kid = $2', [forged, r!.kid]);

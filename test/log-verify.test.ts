@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkpointSigner, logOriginOf, signCheckpoint } from '../src/crypto/checkpoint.js';
 import { rootFromLeaves } from '../src/crypto/merkle/index.js';
 import { formatVerifierKey } from '../src/crypto/signed-note.js';
-import { toHex } from '../src/domain/encoding.js';
+import { toHex } from '@permis/sdk/encoding';
 import { runLogCommand } from '../src/entry/cli/log.js';
 import { integrateLog } from '../src/log/integrate-log.js';
 import { ENGINE } from './support/database.js';

@@ -20,7 +20,7 @@ import { createTestService, seedTestCatalogue } from './support/fixtures.js';
 import { createTestContext, type TestContext } from './support/harness.js';
 import { officerGet, parseCsv, queryString, type Params, walkEvents } from './support/officer.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 const BULK = 20_000;
 const BASE = '2021-05-01T00:00:00.000Z';

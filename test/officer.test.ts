@@ -20,7 +20,7 @@ import { officerGet, type Params, type StoredEvent, storedEvents, walkEvents } f
 import { approveConsentRequest, createConsentRequest, send } from './support/requests.js';
 import { createServiceWithKey, getServiceToken, serviceBearer, type TestService } from './support/service-client.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 let t: TestContext;
 let officer: SignedInCitizen;

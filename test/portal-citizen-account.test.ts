@@ -15,7 +15,7 @@ import { getPage, postForm } from './support/portal.js';
 import { approveConsentRequest, createConsentRequest, send } from './support/requests.js';
 import { createServiceWithKey, getServiceToken, serviceBearer, type TestService } from './support/service-client.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 let t: TestContext;
 let svc: TestService;

@@ -20,7 +20,7 @@ import { approveConsentRequest, createConsentRequest, send } from './support/req
 import { setServiceStatus } from '../src/storage/services-repo.js';
 import { createServiceWithKey, getServiceToken, type TestService } from './support/service-client.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 let t: TestContext;
 let svc: TestService;

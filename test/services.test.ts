@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePublicJwks } from '../src/crypto/service-jwks.js';
-import { b64url } from '../src/domain/encoding.js';
+import { b64url } from '@permis/sdk/encoding';
 import { ConflictError, PermisError, ValidationError } from '../src/domain/errors.js';
 import type { Service } from '../src/domain/service.js';
 import {

@@ -1,6 +1,6 @@
 /** A signed-in citizen adds another passkey to their account (a registration ceremony). */
 import { type PublicKeyCredentialCreationOptionsJSON, type RegistrationResponseJSON, registrationOptions, verifyRegistration } from '../crypto/passkeys.js';
-import { fromB64 } from '../domain/encoding.js';
+import { fromB64 } from '@permis/sdk/encoding';
 import { UnauthenticatedError } from '../domain/errors.js';
 import { uuidv7 } from '../domain/ids.js';
 import { findCitizen } from '../storage/citizens.js';

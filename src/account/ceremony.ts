@@ -3,7 +3,7 @@
  * exactly once, and opening a session.
  */
 import { newSessionToken } from '../crypto/session-tokens.js';
-import { b64url } from '../domain/encoding.js';
+import { b64url } from '@permis/sdk/encoding';
 import { RuleError } from '../domain/errors.js';
 import { uuidv7 } from '../domain/ids.js';
 import type { Sql } from '../storage/db.js';

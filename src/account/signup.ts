@@ -5,7 +5,7 @@ import {
   registrationOptions,
   verifyRegistration,
 } from '../crypto/passkeys.js';
-import { b64url } from '../domain/encoding.js';
+import { b64url } from '@permis/sdk/encoding';
 import { uuidv7 } from '../domain/ids.js';
 import { type CitizenRow, insertCitizen } from '../storage/citizens.js';
 import { recordCitizenEvent } from '../storage/citizen-audit.js';

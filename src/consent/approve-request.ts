@@ -3,7 +3,7 @@ import { coseToJwk } from '../crypto/cose-to-jwk.js';
 import { authenticationOptions, verifyAssertion } from '../crypto/passkeys.js';
 import { termsHash } from '../crypto/terms-hash.js';
 import type { ConsentTerms } from '../domain/consent.js';
-import { b64url, concat, fromB64, sha256 } from '../domain/encoding.js';
+import { b64url, concat, fromB64, sha256 } from '@permis/sdk/encoding';
 import { AuthenticationError, ConflictError } from '../domain/errors.js';
 import { getService } from '../storage/services-repo.js';
 import { storeChallenge, takeChallenge, challengeInvalid } from '../account/ceremony.js';

@@ -1,7 +1,7 @@
 import { pairwiseSubject } from '../crypto/pairwise.js';
 import { termsHash } from '../crypto/terms-hash.js';
 import { type ConsentTerms, normaliseCodes } from '../domain/consent.js';
-import { b64url, sha256 } from '../domain/encoding.js';
+import { b64url, sha256 } from '@permis/sdk/encoding';
 import { assertTermsAllowed, validityCapDays } from '../domain/catalogue.js';
 import type { Service } from '../domain/service.js';
 import { ConflictError, NotFoundError, RuleError } from '../domain/errors.js';

@@ -1,7 +1,7 @@
 import { type CitizenSignature, RECEIPT_TYP, receiptClaims } from '../crypto/receipt.js';
 import { signJwt } from '../crypto/sign-jwt.js';
 import type { ConsentEvent } from '../domain/consent.js';
-import { b64url, sha256 } from '../domain/encoding.js';
+import { b64url, sha256 } from '@permis/sdk/encoding';
 import { uuidv7 } from '../domain/ids.js';
 import type { AppDeps } from '../core/deps.js';
 import { insertAuditEvent, type AuditEvent } from '../storage/audit-repo.js';

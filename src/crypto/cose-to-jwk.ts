@@ -1,5 +1,5 @@
 import { decodeCredentialPublicKey } from '@simplewebauthn/server/helpers';
-import { b64url } from '../domain/encoding.js';
+import { b64url } from '@permis/sdk/encoding';
 import { InternalError } from '../domain/errors.js';
 
 const crvNames: Record<number, string> = { 1: 'P-256', 2: 'P-384', 3: 'P-521', 6: 'Ed25519' };

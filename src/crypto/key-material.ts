@@ -4,7 +4,7 @@
  * so it runs on Node.js and Workers alike.
  */
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import { fromB64, utf8 } from '../domain/encoding.js';
+import { fromB64, utf8 } from '@permis/sdk/encoding';
 import { KeyError } from './key-error.js';
 
 /** The public JWK shape we publish: exactly these members, nothing private. */

@@ -6,7 +6,7 @@
  * citizen, an officer) can check a field. Erasure deletes salt and values but keeps the
  * hashes (`pseudonyms`), so the leaf, and with it the tree, stays exactly the same.
  */
-import { b64url, concat, sha256, utf8 } from '../domain/encoding.js';
+import { b64url, concat, sha256, utf8 } from '@permis/sdk/encoding';
 import { canonicalJsonText as canonicalJson } from './canonical-json.js';
 import type { SyncSha256 } from './merkle/hash.js';
 import { InternalError } from '../domain/errors.js';

@@ -1,4 +1,4 @@
-import { b64url, utf8 } from '../domain/encoding.js';
+import { b64url, utf8 } from '@permis/sdk/encoding';
 
 /**
  * The pairwise pseudonym of a citizen for one service (in the manner of OpenID

@@ -4,7 +4,7 @@
  * and each must import as a real key; jose errors never escape this module.
  */
 import { importJWK } from 'jose';
-import { fromB64 } from '../domain/encoding.js';
+import { fromB64 } from '@permis/sdk/encoding';
 import { type FieldError, ValidationError } from '../domain/errors.js';
 import type { PublicJwk, PublicJwks } from '../domain/service.js';
 

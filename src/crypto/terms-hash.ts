@@ -1,6 +1,6 @@
 import canonicalize from 'canonicalize';
 import type { ConsentTerms } from '../domain/consent.js';
-import { b64url, sha256 } from '../domain/encoding.js';
+import { b64url, sha256 } from '@permis/sdk/encoding';
 
 /** RFC 8785 (JCS) canonical JSON text of `value`. */
 export function canonicalJson(value: unknown): string {

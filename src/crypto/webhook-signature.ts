@@ -3,7 +3,7 @@
  * `standardwebhooks` package: secrets, and the three headers of a signed delivery.
  */
 import { Webhook } from 'standardwebhooks';
-import { b64 } from '../domain/encoding.js';
+import { b64 } from '@permis/sdk/encoding';
 import type { Random } from '../domain/runtime.js';
 import { InternalError } from '../domain/errors.js';
 

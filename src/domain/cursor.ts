@@ -2,7 +2,7 @@
  * Opaque list cursors: a list position (a row id) as base64url, so clients treat it as a
  * token and never build one; and the page a `limit + 1` read makes.
  */
-import { b64url, fromB64, utf8 } from './encoding.js';
+import { b64url, fromB64, utf8 } from '@permis/sdk/encoding';
 import { ValidationError } from './errors.js';
 
 /** Encodes a list position as an opaque cursor. */

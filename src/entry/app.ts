@@ -15,8 +15,11 @@ export type App = Hono;
 
 /** Builds the whole app from its dependencies (nothing is looked up). */
 export function createApp(deps: AppDeps): App {
-  const api = createApi(deps);
-  const portal = createPortal(deps);
+  return composeApp(createApi(deps), createPortal(deps));
+}
+
+/** Mounts the two faces side by side: portal paths to `portal`, everything else to `api`. */
+export function composeApp(api: { fetch: Hono['fetch'] }, portal: { fetch: Hono['fetch'] }): App {
   const app = new Hono();
   app.all('*', (c) => (isPortalPath(c.req.path) ? portal : api).fetch(c.req.raw, c.env));
   return app;

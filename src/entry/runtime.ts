@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { type KeyRing } from '../crypto/key-ring.js';
 import { openKeyRing } from '../keys/open-key-ring.js';
 import { deriveKey } from '../crypto/derive-key.js';
-import { fromB64 } from '../domain/encoding.js';
+import { fromB64 } from '@permis/sdk/encoding';
 import { type Clock, type Random, systemClock, systemRandom } from '../domain/runtime.js';
 import type { AppConfig, AppDeps } from '../core/deps.js';
 import type { Db } from '../storage/db.js';

@@ -5,7 +5,7 @@
  */
 import { openKeyRing } from '../keys/open-key-ring.js';
 import { deriveKey } from '../crypto/derive-key.js';
-import { fromB64 } from '../domain/encoding.js';
+import { fromB64 } from '@permis/sdk/encoding';
 import { systemClock, systemRandom } from '../domain/runtime.js';
 import { createApp } from './app.js';
 import type { AppDeps } from '../core/deps.js';

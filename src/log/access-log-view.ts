@@ -6,7 +6,7 @@
  */
 import { buildLeafWith } from '../crypto/log-leaf.js';
 import { inclusionProof, leafHashWith, type NodeId, type NodeReader, type SyncSha256 } from '../crypto/merkle/index.js';
-import { b64 } from '../domain/encoding.js';
+import { b64 } from '@permis/sdk/encoding';
 import type { AccessLogRow } from '../storage/access-log-repo.js';
 import type { AuditEvent } from '../storage/audit-repo.js';
 import type { Sql } from '../storage/db.js';

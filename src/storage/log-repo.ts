@@ -10,7 +10,7 @@ import type { HashedNode, NodeId, NodeReader } from '../crypto/merkle/index.js';
 import { EVENT_LEAF_COLUMNS, EVENT_LEAF_FROM, type EventLeafDbRow, PENDING_EVENT_COLUMNS, toEventLeafRow } from './event-leaf-rows.js';
 import type { LeafEvent } from '../crypto/log-leaf.js';
 import { nodeSlot, tileKey } from './log-tiles.js';
-import { toHex } from '../domain/encoding.js';
+import { toHex } from '@permis/sdk/encoding';
 import type { Sql } from './db.js';
 import { InternalError } from '../domain/errors.js';
 

@@ -1,4 +1,4 @@
-import { sha256, toHex } from '../domain/encoding.js';
+import { sha256, toHex } from '@permis/sdk/encoding';
 import { PermisError } from '../domain/errors.js';
 import type { Db } from './db.js';
 

@@ -6,7 +6,7 @@
 import { parsePublicJwks } from '../crypto/service-jwks.js';
 import { canonicalJson } from '../crypto/terms-hash.js';
 import { inLangOrder, type Localised } from '../domain/catalogue.js';
-import { b64url, fromB64, utf8 } from '../domain/encoding.js';
+import { b64url, fromB64, utf8 } from '@permis/sdk/encoding';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { isUuid, uuidv7 } from '../domain/ids.js';
 import type { Clock, Random } from '../domain/runtime.js';

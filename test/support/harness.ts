@@ -1,6 +1,8 @@
 import { openKeyRing } from '../../src/keys/open-key-ring.js';
 import { systemRandom } from '../../src/domain/runtime.js';
-import { type App, createApp } from '../../src/entry/app.js';
+import { type App, composeApp } from '../../src/entry/app.js';
+import { createApi } from '../../src/http/app.js';
+import { createPortal } from '../../src/portal/portal.js';
 import type { AppConfig, AppDeps } from '../../src/core/deps.js';
 import type { Db } from '../../src/storage/db.js';
 import { type TestClock, testClock } from './clock.js';
@@ -9,6 +11,8 @@ import { createTestDatabase, type TestDatabase } from './database.js';
 /** Everything a test needs: the app wired to a fresh migrated database. */
 export interface TestContext {
   app: App;
+  /** The API face alone, e.g. to mount a test-only route on it before the first request. */
+  api: ReturnType<typeof createApi>;
   deps: AppDeps;
   db: Db;
   clock: TestClock;
@@ -51,8 +55,9 @@ export async function createTestContext(opts: { config?: Partial<AppConfig>; clo
       logged.push({ level, msg, fields });
     },
   };
-  const app = createApp(deps);
-  return { app, deps, db: database.db, clock, config, database, logged, close: () => database.drop() };
+  const api = createApi(deps);
+  const app = composeApp(api, createPortal(deps));
+  return { app, api, deps, db: database.db, clock, config, database, logged, close: () => database.drop() };
 }
 
 /** JSON request helper for `app.request()`. */

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { parseCheckpoint, type Checkpoint } from '../../crypto/checkpoint.js';
 import { bytesEqual, EMPTY_TREE, extendTree, leafHash, treeRoot, type TreeFrontier, verifyConsistency } from '../../crypto/merkle/index.js';
 import { NoteError, parseVerifierKey, verifyNote } from '../../crypto/signed-note.js';
-import { b64, fromB64 } from '../../domain/encoding.js';
+import { b64, fromB64 } from '@permis/sdk/encoding';
 import { FAILED, OK, showHelp, UsageError, usageFailure } from './common.js';
 
 /** What the log command needs; tests pass an `app.request`-backed fetch and in-memory files. */

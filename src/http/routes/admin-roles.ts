@@ -1,9 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { enrolUrl } from '../../domain/roles.js';
 import { createInvitation, listInvitations, revokeInvitation } from '../../storage/invitations-repo.js';
 import { grantRole, listRoleHolders, revokeRole } from '../../storage/roles-repo.js';
 import { adminContext } from '../admin-context.js';
 import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
 import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { requireRole } from '../middleware/require-role.js';
@@ -23,7 +24,6 @@ import {
 import { decodeCursor, encodeCursor } from '../../domain/cursor.js';
 import { invitationView, roleHolderView } from '../views/admin-view.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /**
  * Role assignment for admins: list accounts with roles, grant and revoke a role

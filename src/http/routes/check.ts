@@ -2,12 +2,12 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { type CheckItem, checkConsents } from '../../consent/check-consent.js';
 import { type AuditBatcher, createAuditBatcher } from '../../storage/audit-batcher.js';
 import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
 import type { AppDeps } from '../../core/deps.js';
 import { rejectInactiveService, serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
 import { CheckBatchBody, CheckBatchResult, CheckItemSchema, CheckResult } from '../schemas/check.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 const toItem = (b: z.infer<typeof CheckItemSchema>): CheckItem => ({
   subjectRef: b.subjectRef,

@@ -2,11 +2,12 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { checkpointVerifierKey, logOriginOf } from '../../crypto/checkpoint.js';
 import { buildLeafWith } from '../../crypto/log-leaf.js';
 import { consistencyProofPlan, inclusionProofPlan, type NodeId } from '../../crypto/merkle/index.js';
-import { b64 } from '../../domain/encoding.js';
+import { b64 } from '@permis/sdk/encoding';
 import { ConflictError, NotFoundError, RuleError, UnavailableError, ValidationError } from '../../domain/errors.js';
 import { latestCheckpoint, leafIndexOfEvent, leafRows, MissingNodeError, type ProofReads, proofReads } from '../../storage/log-repo.js';
 import type { Sql } from '../../storage/db.js';
 import { newRouter } from '../router.js';
+import { json as jsonContent } from '../json-content.js';
 import type { AppDeps } from '../../core/deps.js';
 import { problemResponses } from '../problem.js';
 import { ConsistencyProof, ConsistencyQuery, InclusionProof, InclusionQuery, Leaves, LeavesQuery } from '../schemas/log.js';
@@ -14,7 +15,6 @@ import { ConsistencyProof, ConsistencyQuery, InclusionProof, InclusionQuery, Lea
 const tags = ['transparency log'];
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const TEXT = 'text/plain; charset=utf-8';
-const jsonContent = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 const textContent = (example: string) => ({ 'text/plain': { schema: z.string().openapi({ example }) } });
 
 /** Anyone may audit the log, from any origin. */

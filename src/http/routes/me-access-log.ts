@@ -1,6 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { listAccessLog } from '../../storage/access-log-repo.js';
 import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
 import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
@@ -8,7 +9,6 @@ import { decodeCursor } from '../../domain/cursor.js';
 import { AccessLogPage, AccessLogQuery } from '../schemas/me-data.js';
 import { accessLogPage } from '../../log/access-log-view.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /**
  * "Who used my data": the signed-in citizen's own audit events — every check a

@@ -3,11 +3,12 @@ import type { Context } from 'hono';
 import { grantConsent } from '../../consent/grant-consent.js';
 import { transitionConsent } from '../../consent/transition-consent.js';
 import type { ConsentAction } from '../../domain/consent.js';
-import { b64url, sha256 } from '../../domain/encoding.js';
+import { b64url, sha256 } from '@permis/sdk/encoding';
 import { NotFoundError } from '../../domain/errors.js';
 import { findCitizenConsent, listConsents, listReceipts, listRevisions } from '../../storage/consents-repo.js';
 import { idempotent } from '../../storage/idempotency.js';
 import { newRouter } from '../router.js';
+import { json as jsonContent } from '../json-content.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { AppEnv } from '../env.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
@@ -30,7 +31,6 @@ import { consentView, receiptView, revisionView } from '../../consent/consent-vi
 
 const security = [{ session: [] }];
 const tags = ['citizen consents'];
-const jsonContent = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 
 const IfMatchHeader = z.object({

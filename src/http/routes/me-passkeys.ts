@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { RegistrationResponseJSON } from '../../crypto/passkeys.js';
 import { listPasskeys, type PasskeyRow } from '../../storage/passkeys.js';
 import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
 import { finishAddPasskey, startAddPasskey } from '../../account/add-passkey.js';
 import { removeOwnPasskey } from '../../account/remove-passkey.js';
 import { renameOwnPasskey } from '../../account/rename-passkey.js';
@@ -32,7 +33,6 @@ export const passkeyJson = (p: PasskeyRow) => ({
   transports: p.transports,
 });
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /** The signed-in citizen's passkeys: list, add another, rename, remove (never the last). */
 export function mePasskeyRoutes(deps: AppDeps) {

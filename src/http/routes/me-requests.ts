@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { approveRequest, startApproval } from '../../consent/approve-request.js';
 import { citizenRequest, rejectRequest } from '../../consent/decide-request.js';
@@ -9,6 +9,7 @@ import { resolveTerms } from '../../storage/catalogue-repo.js';
 import { listCitizenRequests, type RequestRow } from '../../storage/requests-repo.js';
 import { getService } from '../../storage/services-repo.js';
 import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
 import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
@@ -18,7 +19,6 @@ import { ApprovalCeremony, ApprovalOptionsBody, ApprovalResult, ApproveBody, Cit
 import { consentView, receiptView } from '../../consent/consent-view.js';
 import { requestView } from '../../consent/request-view.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /** The citizen's side of consent requests: read one in their language, approve it with a terms-bound passkey ceremony, or reject it. */
 export function meRequestRoutes(deps: AppDeps) {

@@ -6,6 +6,7 @@ import { eventStats } from '../../storage/event-stats.js';
 import { searchEvents } from '../../storage/event-search.js';
 import { type OfficerContext, recordOfficerQuery } from '../../storage/officer-audit.js';
 import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { AppEnv } from '../env.js';
 import { decodeEventCursor, encodeEventCursor } from '../../officer/event-cursor.js';
@@ -17,7 +18,6 @@ import { DEFAULT_STATS_DAYS, MAX_STATS_DAYS, OfficerEventQuery, OfficerExportQue
 import { OfficerEventPage, OfficerStats } from '../schemas/officer.js';
 import { officerEventView } from '../../officer/officer-event-view.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 const DAY_MS = 86_400_000;
 
 /** The filters of a validated query, only those given (`type` as the list `types`). */

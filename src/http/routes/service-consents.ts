@@ -4,6 +4,7 @@ import { consentStatuses } from '../../domain/consent.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { findServiceConsent, listConsents, listReceipts } from '../../storage/consents-repo.js';
 import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
 import type { AppDeps } from '../../core/deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
@@ -13,7 +14,6 @@ import { Consent, ConsentIdParam, ConsentPage, ConsentWithReceipt, Receipt } fro
 import { SubjectRef } from '../../web/schema-fields.js';
 import { consentView, receiptView } from '../../consent/consent-view.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 const ServiceListQuery = PageQuery.extend({
   subjectRef: SubjectRef.optional().openapi({ param: { in: 'query' } }),

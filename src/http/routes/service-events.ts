@@ -1,14 +1,14 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { b64url, fromB64, utf8 } from '../../domain/encoding.js';
+import { createRoute } from '@hono/zod-openapi';
+import { b64url, fromB64, utf8 } from '@permis/sdk/encoding';
 import { ValidationError } from '../../domain/errors.js';
 import { listFeed, sequenceFeed, type FeedMessage } from '../../storage/webhook-feed.js';
 import { newRouter } from '../router.js';
+import { json as jsonContent } from '../json-content.js';
 import type { AppDeps } from '../../core/deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
 import { ServiceEventPage, ServiceEventQuery } from '../schemas/webhook.js';
 
-const jsonContent = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /** Opaque cursor for the feed position `seq`. */
 export const encodeFeedCursor = (seq: bigint): string => b64url(utf8(`feed:${seq}`));

@@ -1,11 +1,12 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { cancelRequest } from '../../consent/decide-request.js';
 import { createRequest } from '../../consent/create-request.js';
-import { b64url, sha256 } from '../../domain/encoding.js';
+import { b64url, sha256 } from '@permis/sdk/encoding';
 import { NotFoundError } from '../../domain/errors.js';
 import { idempotent } from '../../storage/idempotency.js';
 import { findServiceRequest, listServiceRequests, type RequestRow } from '../../storage/requests-repo.js';
 import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
 import type { AppDeps } from '../../core/deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
@@ -15,7 +16,6 @@ import { ConsentIdParam } from '../schemas/consent.js';
 import { ConsentRequest, ConsentRequestPage, CreateRequestBody, ListRequestsQuery } from '../schemas/request.js';
 import { requestView } from '../../consent/request-view.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /** A city service's consent requests: create, list, read, cancel — only its own. */
 export function serviceRequestRoutes(deps: AppDeps) {

@@ -4,6 +4,7 @@ import { listDeliveries, type DeliveryAttempt } from '../../storage/webhook-deli
 import { getWebhookEndpoint, type WebhookEndpoint } from '../../storage/webhook-endpoints-repo.js';
 import { redeliverMessage, removeWebhookEndpoint, rotateSecret, setWebhookEndpoint } from '../../webhooks/manage-endpoint.js';
 import { newRouter } from '../router.js';
+import { json as jsonContent } from '../json-content.js';
 import type { AppDeps } from '../../core/deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
@@ -19,7 +20,6 @@ import {
 } from '../schemas/webhook.js';
 
 const tags = ['service webhooks'];
-const jsonContent = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /** The endpoint as the service sees it: never a secret. */
 export const endpointView = (e: WebhookEndpoint): z.infer<typeof WebhookEndpointView> => ({

@@ -12,7 +12,7 @@ import { readKeyRows } from '../../storage/signing-keys-repo.js';
 import { buildLeaf } from '../../crypto/log-leaf.js';
 import { bytesEqual, consistencyProof, inclusionProof, leafHash, rootAt } from '../../crypto/merkle/index.js';
 import { formatVerifierKey } from '../../crypto/signed-note.js';
-import { fromB64 } from '../../domain/encoding.js';
+import { fromB64 } from '@permis/sdk/encoding';
 import type { AppDeps } from '../../core/deps.js';
 import type { Sql } from '../../storage/db.js';
 import { leafIndexOfEvent, leafRows, nodeReader, type StoredCheckpoint } from '../../storage/log-repo.js';
