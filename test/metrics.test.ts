@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instrumentDb } from '../src/entry/instrumented-db.js';
 import { type PrometheusMetrics, prometheusMetrics } from '../src/entry/prometheus.js';
-import { createApp } from '../src/http/app.js';
-import { runIntegrator } from '../src/jobs/integrator.js';
+import { createApp } from '../src/entry/app.js';
+import { integrateLog } from '../src/log/integrate-log.js';
 import { ENGINE } from './support/database.js';
 import { createTestContext, type TestContext } from './support/harness.js';
 import { createServiceWithKey, getServiceToken, type TestService } from './support/service-client.js';
@@ -101,7 +101,7 @@ describe(`/metrics (${ENGINE})`, () => {
   it('reads the log lag and the webhook backlog at scrape time', async () => {
     const before = await (await scrape(`Bearer ${TOKEN}`)).text();
     expect(valueOf(before, 'permis_log_pending_events')).toBeGreaterThan(0);
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     const after = await (await scrape(`Bearer ${TOKEN}`)).text();
     expect(valueOf(after, 'permis_log_pending_events')).toBe(0);
     expect(valueOf(after, 'permis_log_tree_size')).toBeGreaterThan(0);

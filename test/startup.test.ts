@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openKeyRing } from '../src/crypto/key-ring.js';
+import { openKeyRing } from '../src/keys/open-key-ring.js';
 import { systemClock, systemRandom } from '../src/domain/runtime.js';
 import { describeStartupError, redactUrl } from '../src/entry/startup.js';
 import { createTestDatabase, ENGINE } from './support/database.js';

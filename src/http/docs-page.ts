@@ -1,3 +1,5 @@
+import type { DocsAsset, DocsAssets } from '../core/docs-assets.js';
+
 /**
  * The browsable API reference at `/docs`: Swagger UI (the `swagger-ui-dist` package, Apache-2.0)
  * served by this server from the installed package under content-hashed names, so it works
@@ -14,18 +16,7 @@ export interface DocsSources {
   css: string;
 }
 
-/** One file served under `/docs/assets/`. */
-export interface DocsAsset {
-  body: string;
-  contentType: string;
-}
-
-/** The page and its assets, ready to serve. */
-export interface DocsAssets {
-  html: string;
-  /** By file name (with its hash), e.g. `swagger-ui-bundle.3f2a9c1e04.js`. */
-  assets: Map<string, DocsAsset>;
-}
+export type { DocsAsset, DocsAssets } from '../core/docs-assets.js';
 
 /** Where the assets are served. */
 export const DOCS_ASSET_PREFIX = '/docs/assets/';

@@ -1,5 +1,5 @@
 import { instrumentsOf } from '../core/metric-catalogue.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { readBackgroundStatus } from '../storage/status-repo.js';
 
 /**

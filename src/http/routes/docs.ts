@@ -1,8 +1,9 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { PermisError } from '../../domain/errors.js';
-import { newRouter } from '../app.js';
-import type { AppDeps, AppEnv } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
+import { NotFoundError } from '../../domain/errors.js';
 import { DOCS_ASSET_PREFIX } from '../docs-page.js';
+import type { AppEnv } from '../env.js';
+import { newRouter } from '../router.js';
 import { openApiDocument } from '../openapi-document.js';
 
 /**
@@ -16,14 +17,15 @@ export function docsRoutes(deps: AppDeps, app: OpenAPIHono<AppEnv>) {
     cached ??= openApiDocument(app, deps.config.publicUrl);
     return c.json(cached);
   });
-  const unavailable = () => new PermisError('not_found', 404, 'Not found', 'This server was built without the API reference; /openapi.json has the document.');
+  // Without the reference's files (a runtime that did not hand them in), /docs does not exist.
+  const unavailable = () => new NotFoundError('API reference (this server was built without it; /openapi.json has the document)');
   r.get('/docs', async (c) => {
     if (!deps.docs) throw unavailable();
     return c.html((await deps.docs).html);
   });
   r.get(`${DOCS_ASSET_PREFIX}:file`, async (c) => {
     const asset = deps.docs ? (await deps.docs).assets.get(c.req.param('file')) : undefined;
-    if (!asset) throw new PermisError('not_found', 404, 'Not found', 'No such file.');
+    if (!asset) throw new NotFoundError('file');
     // The name carries the content's hash: it never changes (RFC 9111 §5.2.2.2, RFC 8246).
     return c.body(asset.body, 200, { 'Content-Type': asset.contentType, 'Cache-Control': 'public, max-age=31536000, immutable' });
   });

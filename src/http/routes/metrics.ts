@@ -1,7 +1,7 @@
-import { PermisError, UnauthenticatedError } from '../../domain/errors.js';
+import type { AppDeps } from '../../core/deps.js';
+import { NotFoundError, UnauthenticatedError } from '../../domain/errors.js';
 import { collectStatusMetrics } from '../../metrics/collect-status.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
 
 /** Compares two strings in time independent of where they differ (the token is a secret). */
 function sameSecret(a: string, b: string): boolean {
@@ -19,7 +19,7 @@ export function metricsRoutes(deps: AppDeps) {
   const r = newRouter();
   r.get('/metrics', async (c) => {
     const token = deps.config.metricsToken;
-    if (!token || !deps.metrics || !deps.metricsExposition) throw new PermisError('not_found', 404, 'Not found', 'No such route.');
+    if (!token || !deps.metrics || !deps.metricsExposition) throw new NotFoundError('route');
     const given = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     if (!given || !sameSecret(given, token)) {
       c.header('WWW-Authenticate', 'Bearer realm="permis-metrics"'); // RFC 6750 §3

@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { CLIENT_ASSERTION_ALGS } from '../../crypto/client-assertion.js';
 import { SERVICE_SCOPES } from '../../domain/service-scopes.js';
-import { TOKEN_ENDPOINT_PATH } from '../auth/client-credentials.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
+import { TOKEN_ENDPOINT_PATH } from '../../oauth/client-credentials.js';
+import { newRouter } from '../router.js';
 
 const Metadata = z
   .object({
