@@ -21,6 +21,8 @@ export interface Db extends Sql {
   close(): Promise<void>;
 }
 
+const UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '57014', '53300', '25006']);
+
 /** A database failure, with the PostgreSQL SQLSTATE when there is one. */
 export class DbError extends Error {
   readonly sqlstate: string | undefined;
@@ -32,9 +34,15 @@ export class DbError extends Error {
     this.constraint = constraint;
   }
 
-  /** True for errors where the database could not be reached or the connection broke. */
+  /**
+   * True when the database cannot serve this right now and a retry may succeed (a 503): it
+   * could not be reached or did not answer in time, the connection broke, the server is
+   * shutting down or starting (57P01-57P03), the statement was cancelled (57014), there are
+   * too many connections (53300), or the server is a read-only standby (25006, e.g. during a
+   * failover).
+   */
   get isConnection(): boolean {
-    return this.sqlstate === undefined || this.sqlstate.startsWith('08') || this.sqlstate === '57P01';
+    return this.sqlstate === undefined || this.sqlstate.startsWith('08') || UNAVAILABLE.has(this.sqlstate);
   }
 
   /** True for unique-constraint violations (SQLSTATE 23505). */
