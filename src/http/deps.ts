@@ -23,11 +23,23 @@ export interface AppConfig {
   pairwiseSecret: Uint8Array;
   /** IANA time zone in which the portal shows times; default `Europe/Madrid`. */
   timeZone?: string;
+  /**
+   * The transparency log's origin (and checkpoint key name) to use when the log is created;
+   * default: the public URL without its scheme. Once the first checkpoint is signed, the stored
+   * origin is the log's (src/log/log-origin.ts).
+   */
+  logOrigin?: string;
 }
 
 /** Everything the app factory receives: storage, keys, time and randomness are passed in. */
 export interface AppDeps {
   db: Db;
+  /**
+   * Where reads that tolerate staleness go (officer search, stats and export; public log
+   * reads): a standby's pool when one is configured, else `db`. Never for anything that must
+   * see its own or another request's latest write.
+   */
+  readDb?: Db;
   keys: KeyRing;
   clock: Clock;
   random: Random;
