@@ -4,6 +4,7 @@ import { ConfigError, parseEnv } from './config.js';
 import { jsonLogger } from './log.js';
 import { startBackgroundJobs } from './node-jobs.js';
 import { openRuntime } from './runtime.js';
+import { checkSynchronousStandby } from './sync-standby.js';
 
 /** Starts the Node.js server: configuration, database, migrations, keys, jobs, HTTP. */
 async function main(): Promise<void> {
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   }
   const log = jsonLogger(env.LOG_LEVEL);
   const rt = await openRuntime(env);
+  if (env.DATABASE_URL) await checkSynchronousStandby(rt.db, env.DATABASE_URL, env.DATABASE_SYNC_STANDBY, log);
   const deps = await rt.deps(log);
   const app = createApp(deps);
   const jobs = startBackgroundJobs(deps, { expirySweepSeconds: env.EXPIRY_SWEEP_SECONDS, log });
