@@ -15,7 +15,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'src/**/*.test.ts', 'sdk/test/**/*.test.ts'],
     // Over-HTTP suites against started servers: `npm run test:conformance:node|worker`, `npm run test:replicas`;
     // the Chromium journeys: `npm run test:browser`.
-    exclude: [...configDefaults.exclude, 'test/conformance/**', 'test/replicas/**', 'test/browser/**'],
+    exclude: [...configDefaults.exclude, 'test/conformance/**', 'test/replicas/**', 'test/cluster/**', 'test/browser/**'],
     setupFiles: ['test/support/setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
