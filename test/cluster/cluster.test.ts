@@ -11,7 +11,7 @@
  * replica verifies under one origin and is consistent with every other (no fork).
  */
 import { createServer, type Server as HttpServer } from 'node:http';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Checkpoint, verifyCheckpoint, verifyConsistencyProof } from '@permis/sdk/verify';
@@ -42,6 +42,7 @@ describe.skipIf(!formationAvailable())('Permís on a pg_auto_failover formation'
   let work: Workload;
   const webhooks: { id: string; type: string; consentId?: string }[] = [];
   let receiver: HttpServer;
+  let cliDir: string | undefined;
   const seen = new Map<string, string>(); // checkpoint note by "size root"
   let watching = true;
   let watcher: Promise<void>;
@@ -54,7 +55,7 @@ describe.skipIf(!formationAvailable())('Permís on a pg_auto_failover formation'
     await admin.end();
     url = await formation.uri('permis');
     kek = newKek();
-    const dir = await mkdtemp(join(tmpdir(), 'permis-cluster-cli-'));
+    const dir = (cliDir = await mkdtemp(join(tmpdir(), 'permis-cluster-cli-')));
     const env = { DATABASE_URL: url, KEY_ENCRYPTION_KEY: kek, DATA_DIR: dir };
     await cli(env, 'migrate');
     await cli(env, 'services', 'add', '--file', 'examples/service.example.json');
@@ -62,10 +63,9 @@ describe.skipIf(!formationAvailable())('Permís on a pg_auto_failover formation'
     key = await readFile(join(dir, 'key.json'), 'utf8');
     const ports = await freePortRun(BASE_PORT + 100, 3, BASE_PORT + 900);
     for (const [i, name] of ['a', 'b'].entries()) {
-      const u = new URL(url);
-      u.searchParams.set('application_name', `permis-cluster-${name}`);
+      // A multi-host URL is no WHATWG URL: the parameter is appended as text.
       // Different public URLs: the log must still have one origin.
-      replicas.push(await startNode({ name: `cluster-${name}`, port: ports + i, databaseUrl: u.toString(), kek, env: LIMITS }));
+      replicas.push(await startNode({ name: `cluster-${name}`, port: ports + i, databaseUrl: `${url}&application_name=permis-cluster-${name}`, kek, env: LIMITS }));
     }
     receiver = await startReceiver(webhooks, ports + 2);
     const base = replicas[0]!.baseUrl;
@@ -85,6 +85,7 @@ describe.skipIf(!formationAvailable())('Permís on a pg_auto_failover formation'
     await Promise.all(replicas.map((r) => r.stop()));
     receiver?.close();
     await formation?.stop();
+    if (cliDir) await rm(cliDir, { recursive: true, force: true });
   });
 
   /** Load for `before` ms, kill the primary, keep the load until writes resume plus `after` ms. */
