@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     const rows: [string, string][] = [
       ['primary killed → standby promoted', `${(report.promotedAfterMs / 1000).toFixed(1)} s (${primary.name} → ${promoted.name})`],
       ['primary killed → first acknowledged write', resumedAt ? `${(report.writesResumedAfterMs! / 1000).toFixed(1)} s` : 'never'],
-      ['503 answers (all with Retry-After)', `${report.answers503} of ${report.calls} calls (${report.callsDuringOutage} sent during the outage)`],
+      ['503 answers', `${report.answers503} of ${report.calls} calls (${unavailable.filter((c) => !c.retryAfter).length} without Retry-After; ${report.callsDuringOutage} calls sent during the outage)`],
       ['other 5xx or no answer', String(report.otherErrors)],
       ['longest request', `${longest} ms (p99 ${p99} ms)`],
       ['checks/s before (last 10 s)', report.checksPerSecondBefore.toLocaleString('en')],
