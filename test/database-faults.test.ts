@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/http/app.js';
 import { DbError } from '../src/storage/db.js';
 import { openPostgres } from '../src/storage/postgres.js';
+import { checkSynchronousStandby, ClusterConfigError } from '../src/entry/sync-standby.js';
 import { ENGINE } from './support/database.js';
 import { createTestContext, type TestContext } from './support/harness.js';
 
@@ -99,4 +100,19 @@ describe.skipIf(ENGINE !== 'postgres')('database faults on postgres', () => {
       await db.close();
     }
   });
+
+  it('refuses a cluster URL whose primary has no synchronous standby, or warns when told to', async () => {
+    // The test server is a single server without standbys: as a cluster it would lose acknowledged writes.
+    const cluster = 'postgres://postgres@127.0.0.1:5432,127.0.0.1:5433/x?target_session_attrs=read-write';
+    const lines: string[] = [];
+    const log = (level: string, msg: string) => lines.push(`${level} ${msg}`);
+    await expect(checkSynchronousStandby(t.db, cluster, 'require', log)).rejects.toThrow(ClusterConfigError);
+    await expect(checkSynchronousStandby(t.db, cluster, 'require', log)).rejects.toThrow(/synchronous_standby_names is empty/);
+    await checkSynchronousStandby(t.db, cluster, 'warn', log);
+    expect(lines.some((l) => l.startsWith('error UNSAFE database cluster'))).toBe(true);
+    lines.length = 0;
+    await checkSynchronousStandby(t.db, t.database.url!, 'require', log); // one host: not a cluster, not checked
+    expect(lines).toEqual([]);
+  });
 });
+
