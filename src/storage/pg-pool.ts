@@ -5,7 +5,8 @@
  * on how long a query waits for one (see docs/architecture.md, "A pool of one-connection
  * instances").
  *
- * - Acquiring waits at most `acquireMs` for a free slot.
+ * - Acquiring waits at most `acquireMs` for a free slot (transactions take one alone; single
+ *   statements share, pipelined, as in postgres.js's own pool).
  * - Every statement (and the COMMIT of a transaction) must answer within `statementMs`; if it
  *   does not, the connection is dropped, never cancelled: a cancel that reaches a COMMIT
  *   waiting for its synchronous standby makes PostgreSQL commit locally without the standby
@@ -36,7 +37,7 @@ export interface SlotPoolOptions {
   timeouts: PoolTimeouts;
 }
 
-/** One leased connection. */
+/** One connection, leased to a transaction or shared by single statements. */
 export interface Slot {
   readonly sql: postgres.Sql;
   /** Warnings (SQLSTATE class 01) the server sent on this connection so far. */
@@ -46,37 +47,50 @@ export interface Slot {
   /** Set when it was dropped because a statement ran out of time. */
   timedOut: boolean;
   readonly generation: number;
+  /** Single statements in flight on it (postgres.js pipelines them on the connection). */
+  shared: number;
+  /** Leased to a transaction: nothing else may use it. */
+  exclusive: boolean;
+  /** No longer counted in the pool. */
+  removed: boolean;
 }
 
+/** How a slot is used: by a transaction alone, or by single statements side by side. */
+export type LeaseMode = 'exclusive' | 'shared';
+
 interface Waiter {
+  mode: LeaseMode;
   resolve: (slot: Slot) => void;
   reject: (err: unknown) => void;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
+/** Most single statements in flight on one connection before another is opened or awaited. */
+const PIPELINE = 32;
+
 /** A DbError for a database that did not answer in time: a connection problem (503). */
 export const timeoutError = (what: string, ms: number): DbError => new DbError(`${what} did not answer within ${ms} ms`);
 
-/** Slots of one connection each, created on demand up to `max`. */
+/**
+ * Slots of one connection each, created on demand up to `max`. A transaction leases a slot
+ * alone; single statements share slots, as postgres.js's own pool does: an idle slot first,
+ * then a new one, then the least busy, so that they are pipelined rather than queued.
+ */
 export class SlotPool {
-  private readonly idle: Slot[] = [];
+  private readonly slots: Slot[] = [];
   private readonly waiters: Waiter[] = [];
-  private live = 0;
   private generation = 0;
   private closed = false;
 
   constructor(private readonly opts: SlotPoolOptions) {}
 
-  /** A free slot: an idle one opened since the last failure, a new one, or the next released. */
-  acquire(): Promise<Slot> {
+  /** A slot for `mode`, waiting at most `acquireMs` when every slot is taken. */
+  acquire(mode: LeaseMode): Promise<Slot> {
     if (this.closed) return Promise.reject(new DbError('the database pool is closed'));
-    for (let s = this.idle.pop(); s; s = this.idle.pop()) {
-      if (!s.dead && s.generation === this.generation) return Promise.resolve(s);
-      this.destroy(s);
-    }
-    if (this.live < this.opts.max) return Promise.resolve(this.create());
+    const slot = this.take(mode);
+    if (slot) return Promise.resolve(slot);
     return new Promise<Slot>((resolve, reject) => {
-      const w: Waiter = { resolve, reject, timer: undefined };
+      const w: Waiter = { mode, resolve, reject, timer: undefined };
       const ms = this.opts.timeouts.acquireMs;
       if (ms !== undefined) {
         w.timer = setTimeout(() => {
@@ -89,21 +103,14 @@ export class SlotPool {
     });
   }
 
-  /** Gives a slot back; `failed` destroys it (and a connection failure retires the idle ones). */
-  release(slot: Slot, failed?: DbError): void {
+  /** Gives a lease back; `failed` destroys the slot (and a connection failure retires the idle ones). */
+  release(slot: Slot, mode: LeaseMode, failed?: DbError): void {
+    if (mode === 'exclusive') slot.exclusive = false;
+    else slot.shared--;
     if (failed?.isConnection) this.suspectAll();
-    if (failed || slot.dead || slot.generation !== this.generation || this.closed) {
-      this.destroy(slot);
-      this.serveWaiters();
-      return;
-    }
-    const w = this.waiters.shift();
-    if (w) {
-      if (w.timer) clearTimeout(w.timer);
-      w.resolve(slot);
-    } else {
-      this.idle.push(slot);
-    }
+    if (failed || slot.dead || this.closed) this.remove(slot);
+    else if (slot.generation !== this.generation && slot.shared === 0 && !slot.exclusive) this.remove(slot);
+    this.serveWaiters();
   }
 
   /** Drops a slot's connection at once (no cancel is sent); its pending queries reject. */
@@ -119,38 +126,69 @@ export class SlotPool {
       if (w.timer) clearTimeout(w.timer);
       w.reject(new DbError('the database pool is closed'));
     }
-    const idle = this.idle.splice(0);
-    this.live -= idle.length;
-    await Promise.all(idle.map((s) => s.sql.end({ timeout: 5 }).catch(() => {})));
+    const all = this.slots.splice(0);
+    for (const s of all) s.removed = true;
+    await Promise.all(all.map((s) => s.sql.end({ timeout: 5 }).catch(() => {})));
   }
 
-  /** Every slot opened so far is suspect: idle ones go now, leased ones when given back. */
+  /** A slot for `mode` now, if there is one: idle, new, or (shared) the least busy. */
+  private take(mode: LeaseMode): Slot | undefined {
+    let idle: Slot | undefined;
+    let least: Slot | undefined;
+    for (const s of [...this.slots]) {
+      if (s.exclusive) continue;
+      if (s.dead || s.generation !== this.generation) {
+        if (s.shared === 0) this.remove(s);
+        continue;
+      }
+      if (s.shared === 0) idle ??= s;
+      else if (mode === 'shared' && s.shared < PIPELINE && (!least || s.shared < least.shared)) least = s;
+    }
+    const slot = idle ?? (this.slots.length < this.opts.max ? this.create() : mode === 'shared' ? least : undefined);
+    if (!slot) return undefined;
+    if (mode === 'exclusive') slot.exclusive = true;
+    else slot.shared++;
+    return slot;
+  }
+
+  /** Every slot opened so far is suspect: idle ones go now, busy ones when given back. */
   private suspectAll(): void {
     this.generation++;
-    for (const s of this.idle.splice(0)) this.destroy(s);
+    for (const s of [...this.slots]) if (s.shared === 0 && !s.exclusive) this.remove(s);
   }
 
   private serveWaiters(): void {
-    while (this.waiters.length && this.live < this.opts.max && !this.closed) {
-      const w = this.waiters.shift()!;
+    for (let i = 0; i < this.waiters.length && !this.closed; ) {
+      const w = this.waiters[i]!;
+      const slot = this.take(w.mode);
+      if (!slot) {
+        i++;
+        continue;
+      }
+      this.waiters.splice(i, 1);
       if (w.timer) clearTimeout(w.timer);
-      w.resolve(this.create());
+      w.resolve(slot);
     }
   }
 
-  private destroy(slot: Slot): void {
-    this.live--;
+  private remove(slot: Slot): void {
+    if (slot.removed) return;
+    slot.removed = true;
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
     this.drop(slot);
   }
 
   private create(): Slot {
-    this.live++;
     const { connectMs } = this.opts.timeouts;
     const slot: Slot = {
       generation: this.generation,
       warnings: 0,
       dead: false,
       timedOut: false,
+      shared: 0,
+      exclusive: false,
+      removed: false,
       sql: postgres(this.opts.url, {
         max: 1,
         types: { bigint: postgres.BigInt },
@@ -168,6 +206,7 @@ export class SlotPool {
         },
       }),
     };
+    this.slots.push(slot);
     return slot;
   }
 }

@@ -1,6 +1,6 @@
 import type postgres from 'postgres';
 import { type Db, DbError, type Sql, rethrowable, wrapDbError } from './db.js';
-import { type PoolTimeouts, type Slot, SlotPool, timeoutError, within } from './pg-pool.js';
+import { type LeaseMode, type PoolTimeouts, type Slot, SlotPool, timeoutError, within } from './pg-pool.js';
 
 /** Options for the PostgreSQL server connection pool. */
 export interface PostgresOptions {
@@ -56,15 +56,15 @@ export function openPostgres(opts: PostgresOptions): Db {
     }
   };
   /** Leases a slot for `work`; a failed connection is destroyed and never handed out again. */
-  const leased = async <T>(work: (slot: Slot) => Promise<T>): Promise<T> => {
-    const slot = await pool.acquire();
+  const leased = async <T>(mode: LeaseMode, work: (slot: Slot) => Promise<T>): Promise<T> => {
+    const slot = await pool.acquire(mode);
     try {
       const out = await work(slot);
-      pool.release(slot);
+      pool.release(slot, mode);
       return out;
     } catch (err) {
       const db = err instanceof DbError ? err : undefined;
-      pool.release(slot, db?.isConnection || slot.dead ? db ?? new DbError('connection lost') : undefined);
+      pool.release(slot, mode, db?.isConnection || slot.dead ? db ?? new DbError('connection lost') : undefined);
       throw err;
     }
   };
@@ -78,10 +78,10 @@ export function openPostgres(opts: PostgresOptions): Db {
 
   return {
     engine: 'postgres',
-    exec: (script) => leased((slot) => autocommit(slot, () => exec(slot, slot.sql, script))),
-    query: (text, params) => leased((slot) => autocommit(slot, () => run(slot, slot.sql, text, params))),
+    exec: (script) => leased('shared', (slot) => autocommit(slot, () => exec(slot, slot.sql, script))),
+    query: (text, params) => leased('shared', (slot) => autocommit(slot, () => run(slot, slot.sql, text, params))),
     transaction(fn) {
-      return leased(async (slot) => {
+      return leased('exclusive', async (slot) => {
         let warningsAtCommit = -1;
         // BEGIN (and connecting) count as a statement; so does the COMMIT, which postgres.js
         // sends once `fn` resolves: its own limit starts then.
