@@ -6,7 +6,7 @@
  */
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/http/app.js';
+import { createApi as createApp } from '../src/http/app.js';
 import { DbError } from '../src/storage/db.js';
 import { openPostgres } from '../src/storage/postgres.js';
 import { checkSynchronousStandby, ClusterConfigError } from '../src/entry/sync-standby.js';

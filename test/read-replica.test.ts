@@ -5,8 +5,10 @@
  * primary. The "replica" here is a second database that lags on purpose.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/http/app.js';
-import { runIntegrator } from '../src/jobs/integrator.js';
+import { type App, composeApp } from '../src/entry/app.js';
+import { createApi } from '../src/http/app.js';
+import { createPortal } from '../src/portal/portal.js';
+import { integrateLog as runIntegrator } from '../src/log/integrate-log.js';
 import { signUpOfficer } from './support/admin.js';
 import { createTestDatabase, ENGINE, type TestDatabase } from './support/database.js';
 import { createTestContext, type TestContext } from './support/harness.js';
@@ -16,11 +18,12 @@ import { officerGet } from './support/officer.js';
 describe(`a read replica on ${ENGINE}`, () => {
   let t: TestContext;
   let replica: TestDatabase;
-  let app: ReturnType<typeof createApp>;
+  let app: App;
   beforeAll(async () => {
     t = await createTestContext();
     replica = await createTestDatabase();
-    app = createApp({ ...t.deps, readDb: replica.db });
+    const deps = { ...t.deps, readDb: replica.db };
+    app = composeApp(createApi(deps), createPortal(deps));
   });
   afterAll(async () => {
     await replica?.drop();

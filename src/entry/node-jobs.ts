@@ -1,7 +1,7 @@
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { resumeErasures } from '../erasure/erase-citizen.js';
 import { sweepExpired } from '../jobs/expiry-sweep.js';
-import { runIntegrator } from '../jobs/integrator.js';
+import { integrateLog } from '../log/integrate-log.js';
 import { deliverWebhooks } from '../jobs/webhook-delivery.js';
 import { nodeSha256 } from './node-sha256.js';
 
@@ -51,11 +51,11 @@ export function startBackgroundJobs(
       const r = await deliverWebhooks(deps, { fetch: (url, init) => fetch(url, init) });
       if (r.attempted > 0) opts.log('info', 'webhooks sent', { delivered: r.delivered, retrying: r.retrying, failed: r.failed });
     }),
-    // DESIGN §6: the log integrator signs a checkpoint at least once a second while events arrive.
+    // The log integrator signs a checkpoint at least once a second while events arrive.
     // Node's synchronous SHA-256 instead of a WebCrypto promise per hash; batches of 5,000 keep
     // each checkpoint well under a second while catching up (~30,000 leaves/s, see README).
     every(1, 'log integrator', async () => {
-      await runIntegrator(deps, { batch: 5000, sha256: nodeSha256 });
+      await integrateLog(deps, { batch: 5000, sha256: nodeSha256 });
     }),
   ];
   return { stop: () => timers.forEach((t) => clearInterval(t)) };

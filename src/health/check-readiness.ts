@@ -5,7 +5,7 @@
  * most once per `maxAgeMs` per database handle; callers in between share the last answer, so
  * a load balancer polling every replica often costs the database one query a second each.
  */
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { DbError } from '../storage/db.js';
 import { serverAcceptsWrites } from '../storage/writable.js';
 

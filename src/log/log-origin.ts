@@ -5,7 +5,7 @@
  * then on the stored origin is the log's, so replicas with different public URLs cannot drift.
  */
 import { logOriginOf } from '../crypto/checkpoint.js';
-import type { AppConfig, AppDeps } from '../http/deps.js';
+import type { AppConfig, AppDeps } from '../core/deps.js';
 import { storedLogOrigin } from '../storage/log-publication.js';
 import type { Sql } from '../storage/db.js';
 

@@ -3,6 +3,7 @@
  * over the network) run the same SQL with `$n` parameters. Driver errors are wrapped here
  * into DbError so nothing above storage ever sees a driver's own error type.
  */
+import { PermisError } from '../domain/errors.js';
 
 /** Something that runs SQL: the handle itself or a transaction. */
 export interface Sql {
@@ -21,28 +22,34 @@ export interface Db extends Sql {
   close(): Promise<void>;
 }
 
+/**
+ * True for SQLSTATEs (or their absence) meaning the database cannot serve this right now and a
+ * retry may succeed (a 503): it could not be reached or did not answer in time, the connection
+ * broke (08…), the server is shutting down or starting (57P01-57P03), the statement was
+ * cancelled (57014), there are too many connections (53300), or the server is a read-only
+ * standby (25006, e.g. during a failover).
+ */
 const UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '57014', '53300', '25006']);
+const isConnectionState = (sqlstate: string | undefined): boolean =>
+  sqlstate === undefined || sqlstate.startsWith('08') || UNAVAILABLE.has(sqlstate);
 
-/** A database failure, with the PostgreSQL SQLSTATE when there is one. */
-export class DbError extends Error {
+/**
+ * A database failure, with the PostgreSQL SQLSTATE when there is one: the driver's error
+ * wrapped where storage calls it. Code `database_unavailable` when the database cannot serve
+ * this right now (faces answer 503), else `database_failed`.
+ */
+export class DbError extends PermisError<'database_unavailable' | 'database_failed'> {
   readonly sqlstate: string | undefined;
   readonly constraint: string | undefined;
   constructor(message: string, sqlstate?: string, constraint?: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DbError';
+    super(isConnectionState(sqlstate) ? 'database_unavailable' : 'database_failed', message, options);
     this.sqlstate = sqlstate;
     this.constraint = constraint;
   }
 
-  /**
-   * True when the database cannot serve this right now and a retry may succeed (a 503): it
-   * could not be reached or did not answer in time, the connection broke, the server is
-   * shutting down or starting (57P01-57P03), the statement was cancelled (57014), there are
-   * too many connections (53300), or the server is a read-only standby (25006, e.g. during a
-   * failover).
-   */
+  /** True when the database cannot serve this right now and a retry may succeed (see isConnectionState). */
   get isConnection(): boolean {
-    return this.sqlstate === undefined || this.sqlstate.startsWith('08') || UNAVAILABLE.has(this.sqlstate);
+    return this.code === 'database_unavailable';
   }
 
   /** True for unique-constraint violations (SQLSTATE 23505). */

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import type { AppDeps } from '../../core/deps.js';
 import { UnavailableError } from '../../domain/errors.js';
 import { checkReadiness } from '../../health/check-readiness.js';
 import { problemResponse, problemResponses } from '../problem.js';
