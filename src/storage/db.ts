@@ -58,11 +58,17 @@ export class DbError extends PermisError<'database_unavailable' | 'database_fail
   }
 }
 
+/**
+ * A SQLSTATE: five digits or capitals, never of a class starting with E (PostgreSQL docs,
+ * Appendix A), which tells it from a Node errno such as EPIPE (a broken connection).
+ */
+const SQLSTATE = /^[0-9A-DF-Z][0-9A-Z]{4}$/;
+
 /** Wraps any driver error into a DbError, keeping SQLSTATE and constraint name. */
 export function wrapDbError(err: unknown): DbError {
   if (err instanceof DbError) return err;
   const e = err as { code?: unknown; constraint?: unknown; constraint_name?: unknown; message?: unknown };
-  const code = typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
+  const code = typeof e?.code === 'string' && SQLSTATE.test(e.code) ? e.code : undefined;
   const constraint =
     typeof e?.constraint === 'string' ? e.constraint : typeof e?.constraint_name === 'string' ? e.constraint_name : undefined;
   return new DbError(typeof e?.message === 'string' ? e.message : 'database error', code, constraint, { cause: err });
