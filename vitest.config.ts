@@ -16,7 +16,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'src/**/*.test.ts', 'sdk/test/**/*.test.ts'],
     // Over-HTTP suites against started servers: `npm run test:conformance:node|worker`, `npm run test:replicas`;
     // the Chromium journeys: `npm run test:browser`.
-    exclude: [...configDefaults.exclude, 'test/conformance/**', 'test/replicas/**', 'test/browser/**', 'test/docs/commands.test.ts'],
+    exclude: [...configDefaults.exclude, 'test/conformance/**', 'test/replicas/**', 'test/cluster/**', 'test/browser/**', 'test/docs/commands.test.ts'],
     setupFiles: ['test/support/setup.ts'],
     // Embedded PGlite: test databases load a migrated snapshot made once per run.
     globalSetup: ['test/support/global-setup.ts'],

@@ -10,6 +10,8 @@ import { emptyRoot } from '../src/crypto/merkle/index.js';
 import { verifyNote } from '../src/crypto/signed-note.js';
 import { LogIntegrityError, integrateLog, type IntegratorStage } from '../src/log/integrate-log.js';
 import type { Db } from '../src/storage/db.js';
+import { storedLogOrigin } from '../src/storage/log-publication.js';
+import { createApi as createApp } from '../src/http/app.js';
 import { loadEvents } from '../src/storage/erasure-repo.js';
 import { ENGINE } from './support/database.js';
 import { createTestContext, type TestContext } from './support/harness.js';
@@ -231,15 +233,36 @@ describe(`log integrator on ${ENGINE}`, () => {
     expect(await count(t.db, 'select count(*) as n from log_pending')).toBe(2);
   });
 
-  it('signs the same tree again when the origin changes, never a different one', async () => {
+  it('keeps the origin of its first checkpoint when a replica has another public URL or LOG_ORIGIN', async () => {
     await insertEvents(t.db, t.clock, 3);
     await integrateLog(t.deps);
-    const moved = { ...t.deps, config: { ...t.config, publicUrl: 'https://permis.example.cat' } };
-    expect(await integrateLog(moved)).toBe(3n);
-    const note = (await t.db.query<{ note: string }>('select note from log_checkpoints where tree_size = 3'))[0]!.note;
-    const vkey = await checkpointVerifierKey(t.deps.keys, 'permis.example.cat');
-    expect(parseCheckpoint((await verifyNote(note, [vkey])).text)).toMatchObject({ origin: 'permis.example.cat', size: 3n });
-    expect(await count(t.db, 'select count(*) as n from log_checkpoints')).toBe(2);
+    const first = logOriginOf(t.config.publicUrl);
+    expect(await storedLogOrigin(t.db)).toBe(first);
+    const moved = { ...t.deps, config: { ...t.config, publicUrl: 'https://permis.example.cat', logOrigin: 'elsewhere.example' } };
+    await insertEvents(t.db, t.clock, 2);
+    expect(await integrateLog(moved)).toBe(5n);
+    const vkey = await checkpointVerifierKey(t.deps.keys, first);
+    for (const size of [3, 5]) {
+      const note = (await t.db.query<{ note: string }>('select note from log_checkpoints where tree_size = $1', [size]))[0]!.note;
+      expect(parseCheckpoint((await verifyNote(note, [vkey])).text)).toMatchObject({ origin: first, size: BigInt(size) });
+    }
+    expect((await (await createApp(moved).request('/v1/log/key')).text()).trim()).toBe(vkey);
+  });
+
+  it('serves a checkpoint only once its commit has returned, publishing one left over by a stopped integrator', async () => {
+    await insertEvents(t.db, t.clock, 2);
+    await integrateLog(t.deps);
+    // As if the integrator had stopped between committing size 2 and publishing it.
+    await t.db.query(`update log_checkpoints set published = false where tree_size = 2`);
+    await insertEvents(t.db, t.clock, 2);
+    const served = async () => parseCheckpoint(await (await t.app.request('/v1/log/checkpoint')).text()).size;
+    expect(await served()).toBe(0n);
+    await integrateLog(t.deps);
+    expect(await served()).toBe(4n);
+    await t.db.query(`update log_checkpoints set published = false where tree_size = 4`);
+    expect(await served()).toBe(2n);
+    await integrateLog(t.deps); // nothing pending: a confirmed write, then the left-over one is published
+    expect(await served()).toBe(4n);
   });
 
   it('serves inclusion proofs by index and by event id', async () => {

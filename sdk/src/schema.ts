@@ -47,7 +47,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers */
+        /**
+         * Readiness: this process can write now
+         * @description A real round trip to a database server that accepts writes (a primary), at most once a second per process; meant for load balancers. `503` with `Retry-After` while the database is unreachable or read-only (e.g. during a failover). `/healthz` only says that the process is alive.
+         */
         get: {
             parameters: {
                 query?: never;

@@ -1,7 +1,8 @@
 /**
  * Network behaviour of the SDK with msw (the real global fetch, intercepted): token caching and
  * renewal, the single retry after a 401, retries of idempotent calls only (network errors,
- * timeouts, 429 honouring Retry-After, 503), malformed and truncated answers, and webhooks.
+ * timeouts, 429 honouring Retry-After, 503; checks on 503 only), malformed and truncated answers,
+ * and webhooks.
  */
 import { decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify } from 'jose';
 import { delay, http, HttpResponse } from 'msw';
@@ -118,14 +119,24 @@ describe('retries', () => {
     expect(calls).toBe(1);
   });
 
-  it('never retries a POST without an Idempotency-Key (the check), on 503 or a network error', async () => {
+  it('retries a check after a 503 (no decision was given) but never after a lost answer', async () => {
     const { handler } = tokenEndpoint();
     let calls = 0;
-    server.use(handler, http.post(`${BASE}/v1/check`, () => (calls++, problem(503, 'service_unavailable'))));
-    await expect(client().check(checkInput)).rejects.toMatchObject({ code: 'service_unavailable' });
+    server.use(
+      handler,
+      http.post(`${BASE}/v1/check`, () => (++calls < 3 ? problem(503, 'service_unavailable', { 'retry-after': '0' }) : HttpResponse.json(permit))),
+    );
+    expect((await client().check(checkInput)).decision).toBe('permit');
+    expect(calls).toBe(3);
+    calls = 0;
+    // Still unavailable after the retries: the error reaches the service, which must deny (fail closed).
+    server.use(http.post(`${BASE}/v1/check/batch`, () => (calls++, problem(503, 'service_unavailable', { 'retry-after': '0' }))));
+    await expect(client().checkMany([checkInput])).rejects.toMatchObject({ code: 'service_unavailable', status: 503 });
+    expect(calls).toBe(4);
+    calls = 0;
     server.use(http.post(`${BASE}/v1/check`, () => (calls++, HttpResponse.error())));
     await expect(client().check(checkInput)).rejects.toMatchObject({ code: 'network_error', status: 0 });
-    expect(calls).toBe(2);
+    expect(calls).toBe(1);
   });
 
   it('retries a creating POST with the same Idempotency-Key and body', async () => {

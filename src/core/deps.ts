@@ -31,6 +31,12 @@ export interface AppConfig {
   timeZone?: string;
   /** Bearer token that `/metrics` requires (METRICS_TOKEN); without it `/metrics` is a 404. */
   metricsToken?: string;
+  /**
+   * The transparency log's origin (and checkpoint key name) to use when the log is created;
+   * default: the public URL without its scheme. Once the first checkpoint is signed, the stored
+   * origin is the log's (src/log/log-origin.ts).
+   */
+  logOrigin?: string;
 }
 
 /** Where unexpected errors are reported; never shown to callers. */
@@ -39,6 +45,12 @@ export type LogFn = (level: 'info' | 'warn' | 'error', msg: string, fields?: Rec
 /** Everything an operation (and the app factory) receives: storage, keys, time and randomness are passed in. */
 export interface AppDeps {
   db: Db;
+  /**
+   * Where reads that tolerate staleness go (officer search, stats and export; public log
+   * reads): a standby's pool when one is configured, else `db`. Never for anything that must
+   * see its own or another request's latest write.
+   */
+  readDb?: Db;
   keys: KeyRing;
   clock: Clock;
   random: Random;

@@ -29,6 +29,20 @@ export const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(3000),
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_READ_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  DATABASE_SYNC_STANDBY: z.enum(['require', 'warn']).default('require'),
+  LOG_ORIGIN: z
+    .string()
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .refine((s) => !s.includes('+') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(s), 'must be a schema-less name without "+", e.g. permis.example.cat')
+    .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   RP_NAME: z.string().min(1).max(64).default('Permís'),
@@ -85,4 +99,9 @@ export function parseEnv(env: Record<string, string | undefined>): Env {
 /** The public origin: PUBLIC_URL, or http://localhost:<PORT>. */
 export function publicUrlOf(env: Env): string {
   return (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+}
+
+/** The database timeouts of the primary pool (src/storage/pg-pool.ts). */
+export function databaseTimeouts(env: Env): { connectMs: number; acquireMs: number; statementMs: number } {
+  return { connectMs: env.DATABASE_CONNECT_TIMEOUT_MS, acquireMs: env.DATABASE_ACQUIRE_TIMEOUT_MS, statementMs: env.DATABASE_STATEMENT_TIMEOUT_MS };
 }

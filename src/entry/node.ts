@@ -11,6 +11,7 @@ function failStartup(message: string, code = 1): never {
   process.stderr.write(`Permís failed to start: ${message}\n`);
   process.exit(code);
 }
+import { checkSynchronousStandby } from './sync-standby.js';
 
 /** Starts the Node.js server: configuration, database, migrations, keys, jobs, HTTP. */
 async function main(): Promise<void> {
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   try {
     await ensurePortFree(env.PORT, env.HOST);
     rt = await openRuntime(env);
+    if (env.DATABASE_URL) await checkSynchronousStandby(rt.db, env.DATABASE_URL, env.DATABASE_SYNC_STANDBY, log);
     deps = await rt.deps(log);
   } catch (err) {
     await rt?.close().catch(() => {});

@@ -10,7 +10,8 @@ import type { Db } from '../storage/db.js';
 import { migrate } from '../storage/migrate.js';
 import { openPglite } from '../storage/pglite.js';
 import { openPostgres } from '../storage/postgres.js';
-import { type Env, publicUrlOf } from './config.js';
+import { databaseTimeouts, type Env, publicUrlOf } from './config.js';
+import { storedLogOrigin } from '../storage/log-publication.js';
 import { loadOrCreateKek } from './kek.js';
 import { loadMigrations } from './migrations.js';
 import { lockDataDir } from './data-dir-lock.js';
@@ -23,6 +24,8 @@ import { prometheusMetrics } from './prometheus.js';
 export interface NodeRuntime {
   env: Env;
   db: Db;
+  /** The read replica's pool (`DATABASE_READ_URL`), if one is configured. */
+  readDb?: Db;
   kek: Uint8Array;
   clock: Clock;
   random: Random;
@@ -38,8 +41,12 @@ export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): P
   const dataDir = resolve(env.DATA_DIR);
   let db: Db;
   let unlock = () => {};
+  let migrator: Db | undefined;
   if (env.DATABASE_URL) {
-    db = openPostgres({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX });
+    db = openPostgres({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, timeouts: databaseTimeouts(env) });
+    // Migrations may run for long (migration 0011 moves 1M leaves in 12 s): one connection
+    // of their own, without the statement limit that requests get.
+    if (opts.migrate !== false) migrator = openPostgres({ url: env.DATABASE_URL, max: 1 });
   } else {
     mkdirSync(dataDir, { recursive: true });
     unlock = lockDataDir(dataDir);
@@ -52,14 +59,20 @@ export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): P
   }
   try {
     if (opts.migrate !== false) {
-      const applied = await migrate(db, loadMigrations());
+      const applied = await migrate(migrator ?? db, loadMigrations());
       for (const name of applied) process.stderr.write(`applied migration ${name}\n`);
+      await checkLogOrigin(migrator ?? db, env);
     }
   } catch (err) {
     await db.close().catch(() => {});
     unlock();
     throw err;
+  } finally {
+    await migrator?.close().catch(() => {});
   }
+  const readDb = env.DATABASE_READ_URL
+    ? openPostgres({ url: env.DATABASE_READ_URL, max: env.DATABASE_POOL_MAX, timeouts: { ...databaseTimeouts(env), statementMs: env.DATABASE_READ_STATEMENT_TIMEOUT_MS } })
+    : undefined;
   const kek = loadOrCreateKek(dataDir, env.KEY_ENCRYPTION_KEY);
   const clock = systemClock;
   const random = systemRandom;
@@ -83,6 +96,7 @@ export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): P
   return {
     env,
     db,
+    ...(readDb ? { readDb } : {}),
     kek,
     clock,
     random,
@@ -98,6 +112,7 @@ export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): P
         bodyLimitBytes: env.BODY_LIMIT_BYTES,
         jurisdiction: env.JURISDICTION,
         timeZone: env.TIME_ZONE,
+        ...(env.LOG_ORIGIN ? { logOrigin: env.LOG_ORIGIN } : {}),
         pairwiseSecret: env.PAIRWISE_SECRET ? fromB64(env.PAIRWISE_SECRET) : await deriveKey(kek, 'permis pairwise subject v1'),
         ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
       };
@@ -105,6 +120,7 @@ export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): P
       const prom = env.METRICS_TOKEN ? (metrics ??= prometheusMetrics()) : undefined;
       return {
         db: prom ? instrumentDb(db, prom.metrics, env.DATABASE_URL ? env.DATABASE_POOL_MAX : undefined) : db,
+        ...(readDb ? { readDb } : {}),
         keys: await keys(),
         clock,
         random,
@@ -116,8 +132,19 @@ export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): P
       };
     },
     async close() {
-      await db.close();
+      await Promise.all([db.close(), readDb?.close()]);
       unlock();
     },
   };
+}
+
+/**
+ * A log keeps the origin of its first checkpoint: a LOG_ORIGIN naming another one is a
+ * mistake that would make every checkpoint unverifiable under the pinned key name.
+ */
+async function checkLogOrigin(db: Db, env: Env): Promise<void> {
+  const stored = await storedLogOrigin(db);
+  if (stored !== undefined && env.LOG_ORIGIN !== undefined && stored !== env.LOG_ORIGIN) {
+    throw new Error(`LOG_ORIGIN is ${env.LOG_ORIGIN}, but this log was created as ${stored}, and a log's origin never changes: unset LOG_ORIGIN or set it to ${stored}`);
+  }
 }

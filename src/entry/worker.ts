@@ -14,7 +14,7 @@ import { sweepExpired } from '../jobs/expiry-sweep.js';
 import { deliverWebhooks } from '../jobs/webhook-delivery.js';
 import { integrateLog } from '../log/integrate-log.js';
 import { openPostgres } from '../storage/postgres.js';
-import { parseEnv, publicUrlOf } from './config.js';
+import { databaseTimeouts, parseEnv, publicUrlOf } from './config.js';
 import { buildDocsAssets, type DocsAssets } from '../http/docs-page.js';
 // Swagger UI's files bundled as text (wrangler.toml [[rules]] type "Text"): /docs works offline.
 // (Relative paths: Wrangler's module rules resolve an import against the importing file.)
@@ -28,6 +28,8 @@ const docsAssets = (): Promise<DocsAssets> => (docs ??= buildDocsAssets({ bundle
 /** Bindings declared in wrangler.toml (vars and secrets are strings). */
 export interface WorkerEnv {
   HYPERDRIVE?: { connectionString: string };
+  /** Optional second Hyperdrive configuration in front of a read replica (as DATABASE_READ_URL). */
+  HYPERDRIVE_READ?: { connectionString: string };
   DATABASE_URL?: string;
   [name: string]: unknown;
 }
@@ -46,7 +48,9 @@ async function depsFor(env: WorkerEnv): Promise<AppDeps> {
   if (!url) throw new Error('Configure a HYPERDRIVE binding or DATABASE_URL');
   if (!e.KEY_ENCRYPTION_KEY) throw new Error('KEY_ENCRYPTION_KEY must be set as a Worker secret');
   const kek = fromB64(e.KEY_ENCRYPTION_KEY);
-  const db = openPostgres({ url, max: 5 });
+  const db = openPostgres({ url, max: 5, timeouts: databaseTimeouts(e) });
+  const readUrl = env.HYPERDRIVE_READ?.connectionString ?? e.DATABASE_READ_URL;
+  const readDb = readUrl ? openPostgres({ url: readUrl, max: 2, timeouts: { ...databaseTimeouts(e), statementMs: e.DATABASE_READ_STATEMENT_TIMEOUT_MS } }) : undefined;
   const publicUrl = publicUrlOf(e);
   const log: AppDeps['log'] = (level, msg, fields) => console[level === 'info' ? 'log' : level](JSON.stringify({ level, msg, ...fields }));
   const keys = await openKeyRing(db, {
@@ -62,6 +66,7 @@ async function depsFor(env: WorkerEnv): Promise<AppDeps> {
   });
   return {
     db,
+    ...(readDb ? { readDb } : {}),
     keys,
     clock: systemClock,
     random: systemRandom,
@@ -74,6 +79,7 @@ async function depsFor(env: WorkerEnv): Promise<AppDeps> {
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       jurisdiction: e.JURISDICTION,
       timeZone: e.TIME_ZONE,
+      ...(e.LOG_ORIGIN ? { logOrigin: e.LOG_ORIGIN } : {}),
       pairwiseSecret: e.PAIRWISE_SECRET ? fromB64(e.PAIRWISE_SECRET) : await deriveKey(kek, 'permis pairwise subject v1'),
     },
     get docs() {
@@ -99,7 +105,7 @@ export default {
     try {
       return await createApp(deps).fetch(request);
     } finally {
-      ctx.waitUntil(deps.db.close());
+      ctx.waitUntil(Promise.all([deps.db.close(), deps.readDb?.close()]));
     }
   },
   // Cron Trigger (every minute): expiry sweep, webhook delivery, then the log integrator once
@@ -119,7 +125,7 @@ export default {
           await integrateLog(deps);
           await new Promise((r) => setTimeout(r, 1000));
         }
-      })().finally(() => deps.db.close()),
+      })().finally(() => Promise.all([deps.db.close(), deps.readDb?.close()])),
     );
   },
 };

@@ -10,7 +10,8 @@ import { b64 } from '@permis/sdk/encoding';
 import type { AccessLogRow } from '../storage/access-log-repo.js';
 import type { AuditEvent } from '../storage/audit-repo.js';
 import type { Sql } from '../storage/db.js';
-import { latestCheckpoint, nodeReader } from '../storage/log-repo.js';
+import { nodeReader } from '../storage/log-repo.js';
+import { latestPublishedCheckpoint } from '../storage/log-publication.js';
 import { encodeCursor } from '../domain/cursor.js';
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
@@ -71,7 +72,7 @@ function batchedReader(read: NodeReader): NodeReader {
  */
 export async function accessLogPage(sql: Sql, rows: AccessLogRow[], limit: number, sha256?: SyncSha256) {
   const page = rows.slice(0, limit);
-  const cp = await latestCheckpoint(sql);
+  const cp = await latestPublishedCheckpoint(sql);
   const read = batchedReader(nodeReader(sql));
   const items = await Promise.all(
     page.map(async (row) => {

@@ -7,12 +7,14 @@
  * behind. Before signing it checks that the stored frontier still yields the previous
  * checkpoint's root, so every checkpoint extends the previous one.
  */
-import { checkpointSigner, logOriginOf, parseCheckpoint, signCheckpoint } from '../crypto/checkpoint.js';
+import { checkpointSigner, parseCheckpoint, signCheckpoint } from '../crypto/checkpoint.js';
 import { buildLeaf, leafHashOfEventSync, SALT_BYTES } from '../crypto/log-leaf.js';
 import { bytesEqual, emptyRoot, extendTree, frontierNodes, leafHash, type SyncSha256, treeRoot } from '../crypto/merkle/index.js';
 import { type NoteSigner, parseNote } from '../crypto/signed-note.js';
 import type { AppDeps } from '../core/deps.js';
 import type { Sql } from '../storage/db.js';
+import { configuredLogOrigin } from '../log/log-origin.js';
+import { claimLogOrigin, confirmingWrite, publishCheckpoints, storedLogOrigin, unpublishedLatest } from '../storage/log-publication.js';
 import {
   appendLeaves,
   insertCheckpoint,
@@ -69,6 +71,8 @@ interface BatchResult {
   added: number;
   /** The largest seq the batch took off the queue. */
   lastSeq?: bigint;
+  /** The tree size of the checkpoint the batch signed, if it signed one. */
+  signed?: bigint;
 }
 
 /**
@@ -86,25 +90,44 @@ export async function integrateLog(deps: IntegratorDeps, opts: IntegratorOptions
   let after: bigint | undefined;
   for (let done = 0; done < maxBatches; done++) {
     const r = await deps.db.transaction((tx) => integrateBatch(tx, deps, batch, opts, after));
+    // The batch's commit returned cleanly (on a cluster: its synchronous standby flushed it),
+    // so its checkpoint and every earlier one may be served now, and never before.
+    if (r.signed !== undefined) await publishCheckpoints(deps.db, r.signed);
+    else if (r.locked && r.added === 0) await publishLeftOver(deps);
     if (!r.locked || r.added < batch) break;
     after = r.lastSeq;
   }
   return (await latestCheckpoint(deps.db))?.treeSize ?? 0n;
 }
 
+/**
+ * A checkpoint left unpublished (its integrator stopped, or its commit was not confirmed,
+ * before publishing it) is published after a later commit of ours returns cleanly: write-ahead
+ * log order makes it at least as durable as that commit.
+ */
+async function publishLeftOver(deps: IntegratorDeps): Promise<void> {
+  const size = await unpublishedLatest(deps.db);
+  if (size === undefined) return;
+  await confirmingWrite(deps.db);
+  await publishCheckpoints(deps.db, size);
+}
+
 async function integrateBatch(tx: Sql, deps: IntegratorDeps, batch: number, opts: IntegratorOptions, after?: bigint): Promise<BatchResult> {
   const [lock] = await tx.query<{ ok: boolean }>('select pg_try_advisory_xact_lock($1) as ok', [LOG_INTEGRATOR_LOCK]);
   if (!lock?.ok) return { locked: false, added: 0 };
-  const origin = logOriginOf(deps.config.publicUrl);
+  // The stored origin, or (first checkpoint) the configured one, stored in this transaction.
+  const origin = (await storedLogOrigin(tx)) ?? (await claimLogOrigin(tx, configuredLogOrigin(deps.config)));
   const signer = await checkpointSigner(deps.keys, origin);
   const now = deps.clock.now();
 
   let last = await latestCheckpoint(tx);
+  let signed: bigint | undefined;
   if (!last) {
     // The first checkpoint: the empty tree (RFC 9162 §2.1.1), so there is always one to serve.
     const root = await emptyRoot();
     last = { treeSize: 0n, root, note: await signCheckpoint({ origin, size: 0n, root }, signer), createdAt: now };
-    await insertCheckpoint(tx, last);
+    await insertCheckpoint(tx, last, { unpublished: true });
+    signed = 0n;
   }
   const size = last.treeSize;
   const integrated = await integratedCount(tx);
@@ -121,7 +144,7 @@ async function integrateBatch(tx: Sql, deps: IntegratorDeps, batch: number, opts
   const events = await pendingEvents(tx, batch, after);
   if (events.length === 0) {
     await resignIfStale(tx, last, origin, signer);
-    return { locked: true, added: 0 };
+    return { locked: true, added: 0, ...(signed !== undefined ? { signed } : {}) };
   }
   // Each chunk's leaves are sent as soon as they are built (one connection, so the statements
   // run in order; the driver overlaps them with hashing only as far as it can write ahead).
@@ -145,9 +168,9 @@ async function integrateBatch(tx: Sql, deps: IntegratorDeps, batch: number, opts
 
   const root = await treeRoot(grown.tree);
   const note = await signCheckpoint({ origin, size: grown.tree.size, root }, signer);
-  await insertCheckpoint(tx, { treeSize: grown.tree.size, root, note, createdAt: now });
+  await insertCheckpoint(tx, { treeSize: grown.tree.size, root, note, createdAt: now }, { unpublished: true });
   await opts.onStage?.('checkpoint-stored', tx);
-  return { locked: true, added: events.length, lastSeq: events[events.length - 1]!.seq };
+  return { locked: true, added: events.length, lastSeq: events[events.length - 1]!.seq, signed: grown.tree.size };
 }
 
 /** Events per leaf-append statement inside a batch. */

@@ -22,14 +22,21 @@ export interface Db extends Sql {
   close(): Promise<void>;
 }
 
-/** True for SQLSTATEs (or their absence) meaning the database could not be reached or the connection broke. */
+/**
+ * True for SQLSTATEs (or their absence) meaning the database cannot serve this right now and a
+ * retry may succeed (a 503): it could not be reached or did not answer in time, the connection
+ * broke (08…), the server is shutting down or starting (57P01-57P03), the statement was
+ * cancelled (57014), there are too many connections (53300), or the server is a read-only
+ * standby (25006, e.g. during a failover).
+ */
+const UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '57014', '53300', '25006']);
 const isConnectionState = (sqlstate: string | undefined): boolean =>
-  sqlstate === undefined || sqlstate.startsWith('08') || sqlstate === '57P01';
+  sqlstate === undefined || sqlstate.startsWith('08') || UNAVAILABLE.has(sqlstate);
 
 /**
  * A database failure, with the PostgreSQL SQLSTATE when there is one: the driver's error
- * wrapped where storage calls it. Code `database_unavailable` when the database could not be
- * reached (faces answer 503), else `database_failed`.
+ * wrapped where storage calls it. Code `database_unavailable` when the database cannot serve
+ * this right now (faces answer 503), else `database_failed`.
  */
 export class DbError extends PermisError<'database_unavailable' | 'database_failed'> {
   readonly sqlstate: string | undefined;
@@ -40,7 +47,7 @@ export class DbError extends PermisError<'database_unavailable' | 'database_fail
     this.constraint = constraint;
   }
 
-  /** True for errors where the database could not be reached or the connection broke. */
+  /** True when the database cannot serve this right now and a retry may succeed (see isConnectionState). */
   get isConnection(): boolean {
     return this.code === 'database_unavailable';
   }
@@ -51,11 +58,17 @@ export class DbError extends PermisError<'database_unavailable' | 'database_fail
   }
 }
 
+/**
+ * A SQLSTATE: five digits or capitals, never of a class starting with E (PostgreSQL docs,
+ * Appendix A), which tells it from a Node errno such as EPIPE (a broken connection).
+ */
+const SQLSTATE = /^[0-9A-DF-Z][0-9A-Z]{4}$/;
+
 /** Wraps any driver error into a DbError, keeping SQLSTATE and constraint name. */
 export function wrapDbError(err: unknown): DbError {
   if (err instanceof DbError) return err;
   const e = err as { code?: unknown; constraint?: unknown; constraint_name?: unknown; message?: unknown };
-  const code = typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
+  const code = typeof e?.code === 'string' && SQLSTATE.test(e.code) ? e.code : undefined;
   const constraint =
     typeof e?.constraint === 'string' ? e.constraint : typeof e?.constraint_name === 'string' ? e.constraint_name : undefined;
   return new DbError(typeof e?.message === 'string' ? e.message : 'database error', code, constraint, { cause: err });

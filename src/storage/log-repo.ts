@@ -91,7 +91,7 @@ async function readTiles(sql: Sql, groups: number[], tiles: bigint[], withLatest
     `select q.o::int as o, t.hashes, null::bigint as latest_size
      from unnest($1::smallint[], $2::bigint[]) with ordinality as q(grp, idx, o)
      join log_tiles t on t.grp = q.grp and t.idx = q.idx
-     ${withLatest ? 'union all select 0, null, (select max(tree_size) from log_checkpoints)' : ''}`,
+     ${withLatest ? 'union all select 0, null, (select max(tree_size) from log_checkpoints where published)' : ''}`,
     [intArray(groups), intArray(tiles)],
   );
   const out: Uint8Array[] = groups.map(() => EMPTY);
@@ -225,14 +225,16 @@ export async function latestCheckpoint(sql: Sql): Promise<StoredCheckpoint | und
   return rows[0] ? toCheckpoint(rows[0]) : undefined;
 }
 
-/** Records a signed checkpoint. */
-export async function insertCheckpoint(sql: Sql, cp: StoredCheckpoint): Promise<void> {
-  await sql.query(`insert into log_checkpoints (tree_size, root, note, created_at) values ($1, decode($2, 'hex'), $3, $4)`, [
-    cp.treeSize.toString(),
-    toHex(cp.root),
-    cp.note,
-    cp.createdAt,
-  ]);
+/**
+ * Records a signed checkpoint; with `unpublished`, not to be served until published
+ * (src/storage/log-publication.ts).
+ */
+export async function insertCheckpoint(sql: Sql, cp: StoredCheckpoint, opts: { unpublished?: boolean } = {}): Promise<void> {
+  await sql.query(
+    `insert into log_checkpoints (tree_size, root, note, created_at${opts.unpublished ? ', published' : ''})
+     values ($1, decode($2, 'hex'), $3, $4${opts.unpublished ? ', false' : ''})`,
+    [cp.treeSize.toString(), toHex(cp.root), cp.note, cp.createdAt],
+  );
 }
 
 /** Replaces the note of an existing checkpoint (same tree, signed again, e.g. after a key rotation). */
@@ -317,14 +319,14 @@ export async function appendLeaves(sql: Sql, first: bigint, seqs: readonly bigin
 
 /** What one proof needs from the database, read in one query by {@link proofReads}. */
 export interface ProofReads {
-  /** The latest checkpoint's tree size; undefined before the first. */
+  /** The latest published checkpoint's tree size; undefined before the first. */
   latest: bigint | undefined;
   /** The hashes of the nodes asked for, in order; undefined where one is not stored. */
   hashes: (Uint8Array | undefined)[];
 }
 
 /**
- * One round trip for a proof: the latest tree size and the stored nodes `ids` (from their
+ * One round trip for a proof: the latest published tree size and the stored nodes `ids` (from their
  * tiles). Nothing here is checked: the caller compares its sizes with `latest` first.
  */
 export async function proofReads(sql: Sql, ids: readonly NodeId[]): Promise<ProofReads> {

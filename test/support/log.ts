@@ -81,6 +81,7 @@ export async function resetLog(sql: Sql): Promise<void> {
   await sql.query('delete from log_leaves');
   await sql.query('delete from log_tiles');
   await sql.query('delete from log_checkpoints');
+  await sql.query('delete from log_identity');
 }
 
 /** SQL: the number of stored subtree hashes (every tile's length / 32). */

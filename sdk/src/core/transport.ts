@@ -2,7 +2,8 @@
  * The HTTP layer under every client: per-attempt timeouts, authentication (with one retry on a
  * 401 after renewing the credential), and retries with backoff for idempotent calls only —
  * GET, HEAD, PUT, DELETE, OPTIONS, and POSTs that carry an `Idempotency-Key` — on network
- * errors, timeouts, 429 (honouring `Retry-After`) and 503. Nothing else is retried.
+ * errors, timeouts, 429 (honouring `Retry-After`) and 503; checks on 429 and 503 only. Nothing else
+ * is retried.
  */
 import { PermisError, parseRetryAfter } from './errors.js';
 
@@ -54,6 +55,19 @@ export function isIdempotent(request: Request): boolean {
   return IDEMPOTENT_METHODS.has(request.method.toUpperCase()) || request.headers.has('idempotency-key');
 }
 
+/** The checks: they change nothing but the audit log. */
+const CHECK_PATH = /\/v1\/check(\/batch)?$/;
+
+/**
+ * Whether a 503 or 429 answer may be retried: idempotent calls, and the checks, because such an
+ * answer says the decision was not given (RFC 9110 §15.6.4: the server cannot handle the
+ * request now, Retry-After says when to try again). A check whose answer was lost on the way
+ * (network error, timeout) is not sent again: it may have been logged once already.
+ */
+export function isRetryableWhenUnavailable(request: Request): boolean {
+  return isIdempotent(request) || (request.method.toUpperCase() === 'POST' && CHECK_PATH.test(new URL(request.url).pathname));
+}
+
 const sleep = (ms: number, signal?: AbortSignal | null) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -102,6 +116,7 @@ export class Transport {
   async send(request: Request, auth?: Authenticator): Promise<Response> {
     const idempotent = isIdempotent(request);
     const maxRetries = this.retry && idempotent ? this.retry.retries : 0;
+    const maxUnavailableRetries = this.retry && isRetryableWhenUnavailable(request) ? this.retry.retries : 0;
     const userSignal = request.signal;
     let retries = 0;
     let renewed = false;
@@ -126,7 +141,7 @@ export class Transport {
         renewed = true;
         continue;
       }
-      if ((response.status === 429 || response.status === 503) && retries < maxRetries && this.retry) {
+      if ((response.status === 429 || response.status === 503) && retries < maxUnavailableRetries && this.retry) {
         const after = parseRetryAfter(response.headers.get('retry-after'));
         if (after === undefined || after <= this.retry.maxRetryAfterSeconds) {
           await response.body?.cancel().catch(() => undefined);

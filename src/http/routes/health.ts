@@ -1,11 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
-import { problemResponses } from '../problem.js';
+import { UnavailableError } from '../../domain/errors.js';
+import { checkReadiness } from '../../health/check-readiness.js';
+import { problemResponse, problemResponses } from '../problem.js';
 
 const Health = z.object({ status: z.enum(['ok']) }).openapi('Health');
 
-/** `/healthz` (process is up) and `/readyz` (the database answers). */
+/** `/healthz` (the process is alive) and `/readyz` (this process can write now: a primary answers). */
 export function healthRoutes(deps: AppDeps) {
   const r = newRouter();
   r.openapi(
@@ -23,15 +25,21 @@ export function healthRoutes(deps: AppDeps) {
       method: 'get',
       path: '/readyz',
       tags: ['operations'],
-      summary: 'Readiness: the database answers',
+      summary: 'Readiness: this process can write now',
+      description:
+        'A real round trip to a database server that accepts writes (a primary), at most once a second per process; ' +
+        'meant for load balancers. `503` with `Retry-After` while the database is unreachable or read-only (e.g. during a failover). ' +
+        '`/healthz` only says that the process is alive.',
       responses: {
         200: { description: 'Ready', content: { 'application/json': { schema: Health } } },
         ...problemResponses(),
       },
     }),
     async (c) => {
-      await deps.db.query('select 1');
-      return c.json({ status: 'ok' as const }, 200);
+      const r = await checkReadiness(deps);
+      // A problem with Retry-After (the documented 503 response), not a typed JSON body.
+      if (!r.ready) return problemResponse(c, new UnavailableError(r.reason), { 'Retry-After': '5', 'Cache-Control': 'no-store' }) as never;
+      return c.json({ status: 'ok' as const }, 200, { 'Cache-Control': 'no-store' });
     },
   );
   return r;

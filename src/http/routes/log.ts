@@ -1,10 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { checkpointVerifierKey, logOriginOf } from '../../crypto/checkpoint.js';
+import { checkpointVerifierKey } from '../../crypto/checkpoint.js';
 import { buildLeafWith } from '../../crypto/log-leaf.js';
 import { consistencyProofPlan, inclusionProofPlan, type NodeId } from '../../crypto/merkle/index.js';
 import { b64 } from '@permis/sdk/encoding';
-import { ConflictError, NotFoundError, RuleError, UnavailableError, ValidationError } from '../../domain/errors.js';
-import { latestCheckpoint, leafIndexOfEvent, leafRows, MissingNodeError, type ProofReads, proofReads } from '../../storage/log-repo.js';
+import { ConflictError, NotFoundError, PermisError, RuleError, UnavailableError, ValidationError } from '../../domain/errors.js';
+import { leafIndexOfEvent, leafRows, MissingNodeError, type ProofReads, proofReads } from '../../storage/log-repo.js';
+import { latestPublishedCheckpoint } from '../../storage/log-publication.js';
+import { configuredLogOrigin, logOrigin } from '../../log/log-origin.js';
 import type { Sql } from '../../storage/db.js';
 import { newRouter } from '../router.js';
 import { json as jsonContent } from '../json-content.js';
@@ -16,6 +18,9 @@ const tags = ['transparency log'];
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const TEXT = 'text/plain; charset=utf-8';
 const textContent = (example: string) => ({ 'text/plain': { schema: z.string().openapi({ example }) } });
+
+/** What a lagging read replica answers that the primary may not: asked again there. */
+const CAUGHT_UP_ON_PRIMARY = new Set<string>(['beyond_tree_size', 'not_ready', 'not_found', 'not_yet_integrated']);
 
 /** Anyone may audit the log, from any origin. */
 const publicHeaders = { 'Access-Control-Allow-Origin': '*' };
@@ -30,9 +35,9 @@ class BeyondTreeSizeError extends RuleError {
 /** 503 `not_ready`: no checkpoint has been signed yet. */
 const notReady = () => new UnavailableError('No checkpoint has been signed yet; try again in a moment.', 'not_ready');
 
-/** The latest checkpoint's tree size, or 503 `not_ready` before the first checkpoint. */
+/** The latest published checkpoint's tree size, or 503 `not_ready` before the first checkpoint. */
 async function currentSize(sql: Sql): Promise<{ size: bigint; note: string }> {
-  const cp = await latestCheckpoint(sql);
+  const cp = await latestPublishedCheckpoint(sql);
   if (!cp) throw notReady();
   return { size: cp.treeSize, note: cp.note };
 }
@@ -52,7 +57,21 @@ function nodeHashes(ids: readonly NodeId[], reads: ProofReads): Uint8Array[] {
  */
 export function logRoutes(deps: AppDeps) {
   const r = newRouter();
-  const origin = logOriginOf(deps.config.publicUrl);
+  const origin = configuredLogOrigin(deps.config); // for the examples only
+  /**
+   * Runs a read on the read replica when there is one (answers about a fixed tree size never
+   * change); if the replica has not caught up with what was asked (a size, an event), asks the
+   * primary.
+   */
+  const read = async <T>(work: (sql: Sql) => Promise<T>): Promise<T> => {
+    if (!deps.readDb || deps.readDb === deps.db) return work(deps.db);
+    try {
+      return await work(deps.readDb);
+    } catch (err) {
+      if (err instanceof PermisError && CAUGHT_UP_ON_PRIMARY.has(err.code)) return work(deps.db);
+      throw err;
+    }
+  };
 
   r.openapi(
     createRoute({
@@ -70,7 +89,7 @@ export function logRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const { note } = await currentSize(deps.db);
+      const { note } = await read(currentSize);
       return c.text(note, 200, { 'Content-Type': TEXT, 'Cache-Control': 'no-cache', ...publicHeaders });
     },
   );
@@ -93,7 +112,7 @@ export function logRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const vkey = await checkpointVerifierKey(deps.keys, origin);
+      const vkey = await checkpointVerifierKey(deps.keys, await logOrigin(deps));
       return c.text(`${vkey}\n`, 200, { 'Content-Type': TEXT, 'Cache-Control': 'public, max-age=300', ...publicHeaders });
     },
   );
@@ -114,50 +133,52 @@ export function logRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      // Index and tree size given (a monitor, the benchmark): one query reads the latest size
-      // and the nodes. Otherwise the checkpoint, and the event's leaf index, come first.
-      let latest: bigint | undefined;
-      let treeSize: bigint;
-      let index: bigint;
-      if (q.treeSize !== undefined && q.index !== undefined) {
-        treeSize = BigInt(q.treeSize);
-        index = BigInt(q.index);
-      } else {
-        latest = (await currentSize(deps.db)).size;
-        treeSize = q.treeSize === undefined ? latest : BigInt(q.treeSize);
-        if (treeSize > latest) throw new BeyondTreeSizeError('treeSize', latest);
-        if (q.eventId !== undefined) {
-          const found = await leafIndexOfEvent(deps.db, q.eventId);
-          if (found === undefined) throw new NotFoundError('event');
-          if (found === null) {
-            throw new ConflictError('not_yet_integrated', 'The event is not integrated yet; try again in a second.');
-          }
-          index = found;
+      return read(async (db) => {
+        // Index and tree size given (a monitor, the benchmark): one query reads the latest size
+        // and the nodes. Otherwise the checkpoint, and the event's leaf index, come first.
+        let latest: bigint | undefined;
+        let treeSize: bigint;
+        let index: bigint;
+        if (q.treeSize !== undefined && q.index !== undefined) {
+          treeSize = BigInt(q.treeSize);
+          index = BigInt(q.index);
         } else {
-          index = BigInt(q.index!);
+          latest = (await currentSize(db)).size;
+          treeSize = q.treeSize === undefined ? latest : BigInt(q.treeSize);
+          if (treeSize > latest) throw new BeyondTreeSizeError('treeSize', latest);
+          if (q.eventId !== undefined) {
+            const found = await leafIndexOfEvent(db, q.eventId);
+            if (found === undefined) throw new NotFoundError('event');
+            if (found === null) {
+              throw new ConflictError('not_yet_integrated', 'The event is not integrated yet; try again in a second.');
+            }
+            index = found;
+          } else {
+            index = BigInt(q.index!);
+          }
         }
-      }
-      const plan = index < treeSize ? inclusionProofPlan(index, treeSize) : undefined;
-      // The leaf hash is the tree's own: node (0, index), stored when the leaf was integrated
-      // (RFC 9162 §2.1.1), read with the path. A monitor checks it against the leaf data.
-      const leafNode = { level: 0, index };
-      const reads = plan ? await proofReads(deps.db, [...plan.nodes, leafNode]) : undefined;
-      if (latest === undefined) {
-        latest = reads ? reads.latest : (await latestCheckpoint(deps.db))?.treeSize;
-        if (latest === undefined) throw notReady();
-        if (treeSize > latest) throw new BeyondTreeSizeError('treeSize', latest);
-      }
-      if (!plan || !reads) {
-        const field = q.eventId !== undefined ? 'query.treeSize' : 'query.index';
-        throw new ValidationError(`${field}: leaf ${index} is not in a tree of ${treeSize} leaves`, [
-          { field, message: `leaf ${index} is not below the tree size ${treeSize}` },
-        ]);
-      }
-      const hashes = nodeHashes([...plan.nodes, leafNode], reads);
-      const leafHash = hashes.pop()!;
-      const proof = await plan.finish(hashes, deps.sha256);
-      const body = { index: index.toString(), treeSize: treeSize.toString(), leafHash: b64(leafHash), proof: proof.map(b64) };
-      return c.json(body, 200, { 'Cache-Control': q.treeSize !== undefined ? IMMUTABLE : 'no-cache', ...publicHeaders });
+        const plan = index < treeSize ? inclusionProofPlan(index, treeSize) : undefined;
+        // The leaf hash is the tree's own: node (0, index), stored when the leaf was integrated
+        // (RFC 9162 §2.1.1), read with the path. A monitor checks it against the leaf data.
+        const leafNode = { level: 0, index };
+        const reads = plan ? await proofReads(db, [...plan.nodes, leafNode]) : undefined;
+        if (latest === undefined) {
+          latest = reads ? reads.latest : (await latestPublishedCheckpoint(db))?.treeSize;
+          if (latest === undefined) throw notReady();
+          if (treeSize > latest) throw new BeyondTreeSizeError('treeSize', latest);
+        }
+        if (!plan || !reads) {
+          const field = q.eventId !== undefined ? 'query.treeSize' : 'query.index';
+          throw new ValidationError(`${field}: leaf ${index} is not in a tree of ${treeSize} leaves`, [
+            { field, message: `leaf ${index} is not below the tree size ${treeSize}` },
+          ]);
+        }
+        const hashes = nodeHashes([...plan.nodes, leafNode], reads);
+        const leafHash = hashes.pop()!;
+        const proof = await plan.finish(hashes, deps.sha256);
+        const body = { index: index.toString(), treeSize: treeSize.toString(), leafHash: b64(leafHash), proof: proof.map(b64) };
+        return c.json(body, 200, { 'Cache-Control': q.treeSize !== undefined ? IMMUTABLE : 'no-cache', ...publicHeaders });
+      });
     },
   );
 
@@ -177,15 +198,17 @@ export function logRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const from = BigInt(q.from);
-      const to = BigInt(q.to);
-      // One query: the latest size and the proof's nodes.
-      const plan = consistencyProofPlan(from, to);
-      const reads = await proofReads(deps.db, plan.nodes);
-      if (reads.latest === undefined) throw notReady();
-      if (to > reads.latest) throw new BeyondTreeSizeError('to', reads.latest);
-      const proof = await plan.finish(nodeHashes(plan.nodes, reads), deps.sha256);
-      return c.json({ from: q.from, to: q.to, proof: proof.map(b64) }, 200, { 'Cache-Control': IMMUTABLE, ...publicHeaders });
+      return read(async (db) => {
+        const from = BigInt(q.from);
+        const to = BigInt(q.to);
+        // One query: the latest size and the proof's nodes.
+        const plan = consistencyProofPlan(from, to);
+        const reads = await proofReads(db, plan.nodes);
+        if (reads.latest === undefined) throw notReady();
+        if (to > reads.latest) throw new BeyondTreeSizeError('to', reads.latest);
+        const proof = await plan.finish(nodeHashes(plan.nodes, reads), deps.sha256);
+        return c.json({ from: q.from, to: q.to, proof: proof.map(b64) }, 200, { 'Cache-Control': IMMUTABLE, ...publicHeaders });
+      });
     },
   );
 
@@ -205,15 +228,17 @@ export function logRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const { size: latest } = await currentSize(deps.db);
-      const start = BigInt(q.start);
-      const end = BigInt(q.end);
-      if (end > latest) throw new BeyondTreeSizeError('end', latest);
-      const rows = await leafRows(deps.db, start, end);
-      const leaves = await Promise.all(rows.map(async (row) => ({ index: row.leafIndex!.toString(), data: b64((await buildLeafWith(row, deps.sha256)).data) })));
-      // A gap would be a damaged log: serve what is there, uncached, and let the monitor see it.
-      const complete = BigInt(leaves.length) === end - start;
-      return c.json({ start: q.start, end: q.end, leaves }, 200, { 'Cache-Control': complete ? IMMUTABLE : 'no-store', ...publicHeaders });
+      return read(async (db) => {
+        const { size: latest } = await currentSize(db);
+        const start = BigInt(q.start);
+        const end = BigInt(q.end);
+        if (end > latest) throw new BeyondTreeSizeError('end', latest);
+        const rows = await leafRows(db, start, end);
+        const leaves = await Promise.all(rows.map(async (row) => ({ index: row.leafIndex!.toString(), data: b64((await buildLeafWith(row, deps.sha256)).data) })));
+        // A gap would be a damaged log: serve what is there, uncached, and let the monitor see it.
+        const complete = BigInt(leaves.length) === end - start;
+        return c.json({ start: q.start, end: q.end, leaves }, 200, { 'Cache-Control': complete ? IMMUTABLE : 'no-store', ...publicHeaders });
+      });
     },
   );
 

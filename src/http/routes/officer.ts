@@ -66,7 +66,7 @@ export function officerRoutes(deps: AppDeps) {
       const after = decodeEventCursor(q.cursor, q.order);
       const { order, limit, cursor, ...filters } = q;
       const filter = filterOf(filters);
-      const rows = await searchEvents(deps.db, filter, { order, after, limit: limit + 1 });
+      const rows = await searchEvents(deps.readDb ?? deps.db, filter, { order, after, limit: limit + 1 });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       await recordOfficerQuery(deps.db, officerContext(deps, c), 'officer.searched', {
@@ -104,7 +104,7 @@ export function officerRoutes(deps: AppDeps) {
         throw new ValidationError(`query.from: ${message}`, [{ field: 'query.from', message }]);
       }
       const filter = { ...filterOf(q), from, to };
-      const stats = await eventStats(deps.db, filter);
+      const stats = await eventStats(deps.readDb ?? deps.db, filter);
       await recordOfficerQuery(deps.db, officerContext(deps, c), 'officer.stats_viewed', { filters: auditedFilters(filter) });
       c.header('Cache-Control', 'no-store');
       return c.json({ from, to, ...stats }, 200);
@@ -147,7 +147,7 @@ export function officerRoutes(deps: AppDeps) {
       if (filter.to === undefined || Date.parse(filter.to) > now.getTime()) filter.to = now.toISOString();
       await recordOfficerQuery(deps.db, officerContext(deps, c), 'officer.exported', { filters: auditedFilters(filter), format: name, order });
       const log = deps.log;
-      const body = exportEventStream(deps.db, filter, {
+      const body = exportEventStream(deps.readDb ?? deps.db, filter, {
         format,
         order,
         onError: (err) =>

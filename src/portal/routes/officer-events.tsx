@@ -114,7 +114,7 @@ export function officerEventsPage(deps: AppDeps) {
       return render(c, <EventsPage p={p} form={form} errors={{ cursor: p.t('officer.err.cursor') }} choices={choices} />, 400);
     }
     const filter = filterOf(filters);
-    const rows = await searchEvents(deps.db, filter, { order, after, limit: limit + 1 });
+    const rows = await searchEvents(deps.readDb ?? deps.db, filter, { order, after, limit: limit + 1 });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     await recordOfficerQuery(deps.db, officerContextOf(deps, c), 'officer.searched', {
@@ -155,7 +155,7 @@ export function officerExport(deps: AppDeps) {
     // A bounded export, as the API's: events still arriving do not keep it running.
     if (filter.to === undefined || Date.parse(filter.to) > now.getTime()) filter.to = now.toISOString();
     await recordOfficerQuery(deps.db, officerContextOf(deps, c), 'officer.exported', { filters: auditedFilters(filter), format: name, order });
-    const body = exportEventStream(deps.db, filter, {
+    const body = exportEventStream(deps.readDb ?? deps.db, filter, {
       format: fmt,
       order,
       onError: (err) => deps.log?.('error', 'export failed', { requestId: c.get('requestId'), message: err instanceof Error ? err.message : String(err) }),

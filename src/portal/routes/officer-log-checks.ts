@@ -7,7 +7,7 @@
  * verdict is whatever the verifier says.
  */
 import { verifyCheckpoint, verifyConsistency, verifyInclusion } from '@permis/sdk/verify';
-import { logOriginOf } from '../../crypto/checkpoint.js';
+import { logOrigin } from '../../log/log-origin.js';
 import { readKeyRows } from '../../storage/signing-keys-repo.js';
 import { buildLeaf } from '../../crypto/log-leaf.js';
 import { bytesEqual, consistencyProof, inclusionProof, leafHash, rootAt } from '../../crypto/merkle/index.js';
@@ -35,7 +35,7 @@ export interface CheckedCheckpoint extends StoredCheckpoint {
 
 /** The signed-note verifier keys of every checkpoint key, active and retired. */
 export async function trustedCheckpointKeys(deps: AppDeps): Promise<string[]> {
-  const origin = logOriginOf(deps.config.publicUrl);
+  const origin = await logOrigin(deps);
   const rows = (await readKeyRows(deps.db)).filter((k) => k.use === 'checkpoint');
   return Promise.all(rows.map((k) => formatVerifierKey(origin, fromB64(k.publicJwk.x))));
 }
@@ -73,7 +73,7 @@ export async function checkpointAt(sql: Sql, size: bigint): Promise<StoredCheckp
  */
 export async function checkCheckpoint(deps: AppDeps, cp: StoredCheckpoint, keys: readonly string[]): Promise<CheckedCheckpoint> {
   try {
-    const v = await verifyCheckpoint(cp.note, keys, { origin: logOriginOf(deps.config.publicUrl) });
+    const v = await verifyCheckpoint(cp.note, keys, { origin: await logOrigin(deps) });
     if (v.size !== cp.treeSize || !bytesEqual(v.root, cp.root)) {
       return { ...cp, treeSize: v.size, root: v.root, signedBy: v.verifiedBy, signature: { ok: false, reason: 'stored_mismatch', message: 'the signed note and the stored tree head differ' } };
     }

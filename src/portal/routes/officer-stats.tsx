@@ -105,7 +105,7 @@ export function officerStatsPage(deps: AppDeps) {
       return render(c, <StatsPage p={p} form={form} errors={{ from: p.t('officer.err.from') }} choices={choices} />, 400);
     }
     const filter = { ...filterOf(q), from, to };
-    const stats = await eventStats(deps.db, filter);
+    const stats = await eventStats(deps.readDb ?? deps.db, filter);
     await recordOfficerQuery(deps.db, officerContextOf(deps, c), 'officer.stats_viewed', { filters: auditedFilters(filter) });
     return render(c, <StatsPage p={p} form={form} errors={{}} choices={choices} shown={{ from, to, stats }} />);
   };
