@@ -44,6 +44,10 @@ export const problemCodes = [
   'beyond_tree_size',
   'not_yet_integrated',
   'erasure_incomplete',
+  'mail_unavailable',
+  'link_invalid',
+  'notice_changed',
+  'renewal_not_allowed',
 ] as const;
 
 export type ProblemCode = (typeof problemCodes)[number];

@@ -14,6 +14,7 @@ import { loadOrCreateKek } from './kek.js';
 import { loadMigrations } from './migrations.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { nodeSha256 } from './node-sha256.js';
+import { notificationConfig } from './notification-config.js';
 
 /** An open database plus everything derived from configuration, for the server and the CLI. */
 export interface NodeRuntime {
@@ -90,6 +91,7 @@ export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): P
         jurisdiction: env.JURISDICTION,
         timeZone: env.TIME_ZONE,
         pairwiseSecret: env.PAIRWISE_SECRET ? fromB64(env.PAIRWISE_SECRET) : await deriveKey(kek, 'permis pairwise subject v1'),
+        notifications: await notificationConfig(env, kek, publicUrl),
       };
       return { db, keys: await keys(), clock, random, config, sha256: nodeSha256, ...(log ? { log } : {}) };
     },

@@ -15,6 +15,7 @@ import { deliverWebhooks } from '../jobs/webhook-delivery.js';
 import { runIntegrator } from '../jobs/integrator.js';
 import { openPostgres } from '../storage/postgres.js';
 import { parseEnv, publicUrlOf } from './config.js';
+import { notificationConfig } from './notification-config.js';
 
 /** Bindings declared in wrangler.toml (vars and secrets are strings). */
 export interface WorkerEnv {
@@ -64,6 +65,7 @@ async function depsFor(env: WorkerEnv): Promise<AppDeps> {
       jurisdiction: e.JURISDICTION,
       timeZone: e.TIME_ZONE,
       pairwiseSecret: e.PAIRWISE_SECRET ? fromB64(e.PAIRWISE_SECRET) : await deriveKey(kek, 'permis pairwise subject v1'),
+      notifications: await notificationConfig(e, kek, publicUrl),
     },
     log: (level, msg, fields) => console[level === 'info' ? 'log' : level](JSON.stringify({ level, msg, ...fields })),
   };

@@ -2,6 +2,7 @@ import type { Clock, Random } from '../domain/runtime.js';
 import type { Db } from '../storage/db.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import type { SyncSha256 } from '../crypto/merkle/index.js';
+import type { NotificationConfig } from '../notifications/notification-config.js';
 
 /** Settings the core needs; built and validated only in `src/entry/`. */
 export interface AppConfig {
@@ -23,6 +24,8 @@ export interface AppConfig {
   pairwiseSecret: Uint8Array;
   /** IANA time zone in which the portal shows times; default `Europe/Madrid`. */
   timeZone?: string;
+  /** Citizens' notifications: reminder thresholds, the keys of e-mail addresses and links, the sender. */
+  notifications?: NotificationConfig;
 }
 
 /** Everything the app factory receives: storage, keys, time and randomness are passed in. */

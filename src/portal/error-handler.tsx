@@ -21,6 +21,9 @@ const SHOWN: Record<string, MessageKey> = {
   service_unavailable: 'error.service_unavailable',
   service_suspended: 'error.service_suspended',
   rate_limited: 'error.rate_limited',
+  notice_changed: 'error.notice_changed',
+  renewal_not_allowed: 'error.renewal_not_allowed',
+  link_invalid: 'error.link_invalid',
 };
 
 /** The page context, even when the error struck before portalContext had set it. */

@@ -15,6 +15,7 @@ import { revokeSession } from '../../storage/sessions.js';
 import type { AppDeps, CitizenPrincipal } from '../deps.js';
 import { newChallenge, storeChallenge, takeChallenge } from './ceremony.js';
 import { storePasskey } from './store-passkey.js';
+import { notifyPasskeyAdded } from '../../notifications/notify-security.js';
 
 /** Creation options for another passkey of the citizen, excluding the ones they already have. */
 export async function startAddPasskey(
@@ -57,6 +58,7 @@ export async function finishAddPasskey(
       data: { passkeyId: cred.id, sessionId: who.sessionId },
       at: now,
     });
+    await notifyPasskeyAdded(tx, deps, { citizenId: who.citizenId, passkeyId: cred.id, name: row.name });
     return row;
   }, deps);
 }

@@ -11,6 +11,7 @@ import { type CitizenRow, findCitizen } from '../../storage/citizens.js';
 import { recordCitizenEvent } from '../../storage/citizen-audit.js';
 import { findPasskey, recordPasskeyUse } from '../../storage/passkeys.js';
 import type { AppDeps } from '../deps.js';
+import { notifySignedIn } from '../../notifications/notify-security.js';
 import { newChallenge, type OpenedSession, openSession, storeChallenge, takeChallenge } from './ceremony.js';
 
 const failed = (detail: string) => new PermisError('passkey_verification_failed', 401, 'Passkey verification failed', detail);
@@ -68,6 +69,7 @@ export async function finishSignin(
       data: { passkeyId: passkey.id, sessionId: session.id },
       at: now,
     });
+    await notifySignedIn(tx, deps, { citizenId: citizen.id, sessionId: session.id, userAgent: req.userAgent });
     return { citizen, session };
   });
 }

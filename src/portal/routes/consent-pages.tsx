@@ -25,6 +25,7 @@ const EVENT_LABEL: Record<ConsentEvent, MessageKey> = {
   withdrawn: 'event.withdrawn',
   revoked: 'event.revoked',
   expired: 'event.expired',
+  renewed: 'event.renewed',
 };
 
 /** The label of a consent event in the page's language. */
