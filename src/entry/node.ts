@@ -4,6 +4,8 @@ import { ConfigError, parseEnv } from './config.js';
 import { jsonLogger } from './log.js';
 import { startBackgroundJobs } from './node-jobs.js';
 import { openRuntime } from './runtime.js';
+import { nodeMailTransport } from './node-mail.js';
+import { composeMail } from '../portal/mail/compose-mail.js';
 
 /** Starts the Node.js server: configuration, database, migrations, keys, jobs, HTTP. */
 async function main(): Promise<void> {
@@ -21,7 +23,12 @@ async function main(): Promise<void> {
   const rt = await openRuntime(env);
   const deps = await rt.deps(log);
   const app = createApp(deps);
-  const jobs = startBackgroundJobs(deps, { expirySweepSeconds: env.EXPIRY_SWEEP_SECONDS, log });
+  const transport = nodeMailTransport(env, log);
+  const jobs = startBackgroundJobs(deps, {
+    expirySweepSeconds: env.EXPIRY_SWEEP_SECONDS,
+    log,
+    mail: transport ? { transport, compose: composeMail } : undefined,
+  });
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     const engine = env.DATABASE_URL ? 'PostgreSQL server' : `embedded PGlite in ${env.DATA_DIR}`;
     process.stdout.write(
@@ -36,6 +43,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     jobs.stop();
+    transport?.close();
     server.close();
     await rt.close();
     process.exit(0);

@@ -33,6 +33,9 @@ import { oauthTokenRoutes } from './routes/oauth-token.js';
 import { serviceRoutes } from './routes/services.js';
 import { serviceEventRoutes } from './routes/service-events.js';
 import { serviceWebhookRoutes } from './routes/service-webhook.js';
+import { adminMailRoutes } from './routes/admin-mail.js';
+import { meNotificationRoutes } from './routes/me-notifications.js';
+import { renewalRoutes } from './routes/renewal.js';
 
 /** A fresh OpenAPIHono whose validation failures become `validation_failed` problems. */
 export function newRouter(): OpenAPIHono<AppEnv> {
@@ -138,6 +141,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', meExportRoutes(deps));
   app.route('/', meEraseRoutes(deps));
   app.route('/', officerRoutes(deps));
+  app.route('/', meNotificationRoutes(deps));
+  app.route('/', renewalRoutes(deps));
+  app.route('/', adminMailRoutes(deps));
   app.route('/', docsRoutes(deps, app));
   app.route('/', portalRoutes(deps) as never);
 

@@ -35,15 +35,28 @@ export async function readNotificationSettings(sql: Sql, deps: Pick<AppDeps, 'co
   };
 }
 
+/** A citizen's choice for one type: whether it reaches the inbox, and e-mail. */
+export interface PreferenceInput {
+  type: string;
+  inbox: boolean;
+  email: boolean;
+}
+
 /**
- * Saves the citizen's language and/or muted channels (normalised: security notices cannot be
- * muted; muting the inbox mutes e-mail too). Omitted fields keep their value.
+ * Saves the citizen's language and/or their choices per type (types left out keep theirs).
+ * Normalised: security notices cannot be turned off; no inbox means no e-mail either.
  */
 export async function saveNotificationSettings(
   tx: Sql,
   deps: Pick<AppDeps, 'clock'>,
   citizenId: string,
-  input: { language?: NotificationLanguage | undefined; muted?: Record<string, readonly string[] | undefined> | undefined },
+  input: { language?: NotificationLanguage | undefined; preferences?: readonly PreferenceInput[] | undefined },
 ): Promise<void> {
-  await saveSettings(tx, citizenId, { language: input.language, muted: input.muted ? normaliseMuted(input.muted) : undefined }, deps.clock.now());
+  let muted: MutedChannels | undefined;
+  if (input.preferences) {
+    const merged: Record<string, string[]> = { ...((await findSettings(tx, citizenId))?.muted ?? {}) };
+    for (const p of input.preferences) merged[p.type] = [...(p.inbox ? [] : ['inbox']), ...(p.email ? [] : ['email'])];
+    muted = normaliseMuted(merged);
+  }
+  await saveSettings(tx, citizenId, { language: input.language, muted }, deps.clock.now());
 }
