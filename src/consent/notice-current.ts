@@ -23,7 +23,7 @@ export async function assertNoticeCurrent(sql: Sql, deps: Pick<AppDeps, 'clock' 
     {
       noticeVersion: consent.terms.notice.version,
       currentNoticeVersion: current,
-      ...(requestId ? { requestId, approvalUrl: `${deps.config.publicUrl}/requests/${requestId}` } : {}),
+      ...(requestId ? { consentRequestId: requestId, approvalUrl: `${deps.config.publicUrl}/requests/${requestId}` } : {}),
     },
   );
 }
