@@ -185,7 +185,7 @@ describe(`notifications on ${ENGINE}`, () => {
 
   it('answers bad input with problems', async () => {
     const gil = await signUpCitizen(t.app, t.config);
-    expect((await send(t, 'GET', '/v1/me/notifications')).status).toBe(401);
+    expect((await send(t, 'GET', '/v1/me/notifications', {})).status).toBe(401);
     expect((await send(t, 'POST', '/v1/me/notifications/not-a-uuid/read', bearer(gil.token))).status).toBe(400);
     const badType = await send(t, 'PUT', '/v1/me/notification-settings', bearer(gil.token), { preferences: [{ type: 'nope', inbox: true, email: true }] });
     expect(badType.status).toBe(400);

@@ -51,6 +51,14 @@ async function renewalTerms(tx: Sql, deps: AppDeps, citizenId: string, consentId
 }
 
 /**
+ * What renewing the citizen's consent now would give (the renewed terms), for a page to show
+ * before the ceremony; throws what {@link startRenewal} would (ended, notice changed, …).
+ */
+export async function previewRenewal(deps: AppDeps, citizenId: string, consentId: string): Promise<{ consent: ConsentRow; terms: ConsentTerms }> {
+  return renewalTerms(deps.db, deps, citizenId, consentId, false);
+}
+
+/**
  * Starts renewing a consent: fixes the renewed terms (the same terms, valid from now until
  * `validUntil` or as long again, capped by the catalogue), draws a nonce and returns
  * authentication options whose challenge is SHA-256(nonce ‖ termsHash) of the renewed terms,

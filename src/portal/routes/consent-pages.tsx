@@ -6,6 +6,7 @@ import type { AppDeps } from '../../http/deps.js';
 import { receiptView } from '../../http/views/consent-view.js';
 import { type ConsentRow, findCitizenConsent, listConsents, listReceipts, listRevisions } from '../../storage/consents-repo.js';
 import { getService } from '../../storage/services-repo.js';
+import { findPendingRenewal } from '../../storage/renewal-requests-repo.js';
 import { requireViewer } from '../middleware/guards.js';
 import type { MessageKey } from '../messages/index.js';
 import type { PortalEnv } from '../portal-env.js';
@@ -143,6 +144,7 @@ export function consentPages(deps: AppDeps) {
       processing: row.terms.processing,
     });
     const live = status === 'active' || status === 'paused';
+    const renewal = live ? await findPendingRenewal(deps.db, row.id) : undefined;
     const endedAt = status === 'expired' && !row.ended_at ? row.valid_until : row.ended_at;
     return render(
       c,
@@ -154,8 +156,16 @@ export function consentPages(deps: AppDeps) {
           {status === 'active' ? p.t('consent.activeExplain') : null}
           {!live && endedAt ? p.t('consent.endedOn', { date: formatDate(p, endedAt) }) : null}
         </p>
+        {live && renewal ? (
+          <p class="notice" id="renewal-requested">
+            {p.t('consent.renewalRequested', { service: name, date: formatDate(p, row.valid_until) })}
+          </p>
+        ) : null}
         {live ? (
           <div class="actions" id="consent-actions">
+            <a class={renewal ? 'button' : 'button secondary'} id="renew-link" href={`/consents/${row.id}/renew`}>
+              {p.t('consent.renewLink')}
+            </a>
             <a class="button secondary" id="narrow-link" href={`/consents/${row.id}/narrow`}>
               {p.t('consent.narrowLink')}
             </a>
