@@ -236,4 +236,27 @@ describe(`e-mail over SMTP on ${ENGINE}`, () => {
     await smtp.waitFor(smtp.received.length);
     expect(mailTo('sergi@example.test').length).toBe(before + 1);
   });
+
+  it('stores the address encrypted, exports it, and erases it with the account', async () => {
+    const xavi = await signUpWithAddress('Xavi', 'xavi@example.test', 'en');
+    await confirm('xavi@example.test');
+    const stored = await t.db.query<{ address_jwe: string }>('select address_jwe from citizen_email_addresses where citizen_id = $1', [xavi.citizenId]);
+    expect(stored[0]!.address_jwe.split('.')).toHaveLength(5);
+    expect(stored[0]!.address_jwe).not.toContain('xavi');
+    await signInCitizen(t.app, xavi.authenticator);
+    const exported = await send(t, 'GET', '/v1/me/export', bearer(xavi.token));
+    expect(exported.status).toBe(200);
+    expect(exported.body.notifications).toMatchObject({
+      language: 'en',
+      email: { address: 'xavi@example.test', status: 'confirmed' },
+      items: [expect.objectContaining({ type: 'security.signed_in' })],
+      truncated: false,
+    });
+    const erased = await send(t, 'POST', '/v1/me/erase', bearer(xavi.token), { confirm: 'erase my account' });
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    for (const table of ['citizen_email_addresses', 'citizen_notifications', 'citizen_notification_settings', 'notification_mail']) {
+      const left = await t.db.query<{ n: number }>(`select count(*)::int as n from ${table} where citizen_id = $1`, [xavi.citizenId]);
+      expect(left[0]!.n, table).toBe(0);
+    }
+  });
 });

@@ -17,7 +17,7 @@ import { uuidv7 } from '../domain/ids.js';
 import { channelOn } from '../domain/notifications.js';
 import { retryDelayMs } from '../domain/webhook-retry.js';
 import type { AppDeps } from '../http/deps.js';
-import { mailSettings, type MailSettings } from '../notifications/notification-config.js';
+import { mailSettings, type MailSettings, reminderSettings } from '../notifications/notification-config.js';
 import { type MailComposer, MailSendError, type MailTransport, type OutgoingMail } from '../notifications/mail-transport.js';
 import { notificationTarget } from '../notifications/notification-target.js';
 import { stillRelevant } from '../notifications/still-relevant.js';
@@ -91,7 +91,7 @@ async function prepare(deps: AppDeps, m: MailRow, settings: MailSettings, compos
   if (!n) return { skip: 'the notification no longer exists' };
   const muted = (await findSettings(db, m.citizenId))?.muted ?? {};
   if (!channelOn(n.type, 'email', muted)) return { skip: 'e-mail is turned off for this kind of notification' };
-  if (!(await stillRelevant(db, n, now))) return { skip: 'what it was about is settled' };
+  if (!(await stillRelevant(db, n, now, reminderSettings(config.notifications).reminderDays))) return { skip: 'what it was about is settled' };
   const serviceId = typeof n.data.serviceId === 'string' ? n.data.serviceId : undefined;
   const service = serviceId ? await getService(db, serviceId) : undefined;
   const unsubscribe = `${base}/email/unsubscribe/${await makeLinkToken(settings.linkKey, 'unsubscribe', address.id)}`;

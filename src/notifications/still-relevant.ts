@@ -1,4 +1,5 @@
 import { effectiveStatus } from '../domain/consent.js';
+import { dueReminderDays } from '../domain/notifications.js';
 import { effectiveRequestStatus } from '../consent/decide-request.js';
 import type { Sql } from '../storage/db.js';
 import { findConsent } from '../storage/consents-repo.js';
@@ -13,13 +14,16 @@ import { findRequest } from '../storage/requests-repo.js';
  * that happened (an expiry, a revocation, a security notice) always stand. The mail job asks
  * before sending, so a message queued before a withdrawal or a renewal is never sent after it.
  */
-export async function stillRelevant(sql: Sql, n: NotificationRow, now: Date): Promise<boolean> {
+export async function stillRelevant(sql: Sql, n: NotificationRow, now: Date, reminderDays: readonly number[]): Promise<boolean> {
   switch (n.type) {
     case 'consent.expiring': {
       const c = n.consentId ? await findConsent(sql, n.consentId) : undefined;
       if (!c) return false;
       const status = effectiveStatus(c.status, c.valid_until, now);
-      return (status === 'active' || status === 'paused') && c.valid_until.toISOString() === n.data.validUntil;
+      if ((status !== 'active' && status !== 'paused') || c.valid_until.toISOString() !== n.data.validUntil) return false;
+      // A 30-day reminder still queued when the 7-day one falls due is not worth sending.
+      const nearest = dueReminderDays(new Date(c.terms.validFrom), c.valid_until, now, reminderDays);
+      return !(nearest !== undefined && typeof n.data.days === 'number' && nearest < n.data.days);
     }
     case 'consent.renewal_requested': {
       const pending = n.consentId ? await findPendingRenewal(sql, n.consentId) : undefined;
