@@ -55,9 +55,9 @@ describe(`portal notifications (${ENGINE})`, () => {
 
   it('marks one and then all read (with the CSRF token), and the count follows', async () => {
     const list = (await send(t, 'GET', '/v1/me/notifications', bearer(anna.token))).body.items as Json[];
-    const forged = await postForm(t, `/notifications/${list[0].id}/read`, {}, { token: anna.token, csrf: 'nope' });
+    const forged = await postForm(t, `/notifications/${list[0]!.id}/read`, {}, { token: anna.token, csrf: 'nope' });
     expect(forged.res.status).toBe(403);
-    const one = await postForm(t, `/notifications/${list[0].id}/read`, {}, { token: anna.token });
+    const one = await postForm(t, `/notifications/${list[0]!.id}/read`, {}, { token: anna.token });
     expect(one.res.status).toBe(303);
     expect(one.res.headers.get('location')).toBe('/notifications?notice=marked-read');
     expect((await getPage(t, '/', { token: anna.token })).html).toMatch(/id="unread-count"[^>]*>1</);

@@ -9,7 +9,7 @@ import { render } from '../render.js';
 import { Layout } from '../views/layout.js';
 import { pageOf } from '../views/page.js';
 
-const TOKEN = /^[A-Za-z0-9._-]{1,200}$/;
+const TOKEN = /^[A-Za-z0-9._-]{1,600}$/;
 
 /** A page with a title, a message and, when the action is still to be done, one button. */
 function LinkPage(props: { c: Context<PortalEnv>; title: MessageKey; text: MessageKey; kind?: 'ok' | 'error'; action?: { href: string; label: MessageKey; oneClick?: boolean } }) {
