@@ -195,6 +195,33 @@ describe(`e-mail over SMTP on ${ENGINE}`, () => {
     expect(state).toEqual([{ status: 'skipped', last_error: 'what it was about is settled' }]);
   });
 
+  it('sends nothing for a consent renewed after its reminder was queued, and reminds of the new end later', async () => {
+    const quim = await signUpWithAddress('Quim', 'quim@example.test', 'ca');
+    await confirm('quim@example.test');
+    const consent = (await send(t, 'POST', '/v1/me/consents', bearer(quim.token), grantBody(svc.id, t.clock.now(), { validUntil: new Date(t.clock.now().getTime() + 40 * DAY).toISOString() }))).body.consent as Json;
+    t.clock.advance(11 * DAY);
+    await scanReminders(t.deps);
+    const fresh = await signInCitizen(t.app, quim.authenticator);
+    const start = await send(t, 'POST', `/v1/me/consents/${consent.id}/renewal`, bearer(fresh.token));
+    expect(start.status, JSON.stringify(start.body)).toBe(200);
+    const renewed = await send(t, 'POST', `/v1/me/consents/${consent.id}/renew`, bearer(fresh.token), { ceremonyId: start.body.ceremonyId, response: await quim.authenticator.authenticate(start.body.options) });
+    expect(renewed.status, JSON.stringify(renewed.body)).toBe(200);
+    const before = mailTo('quim@example.test').length;
+    await deliver();
+    expect(mailTo('quim@example.test').slice(before).filter((m) => m.parsed.subject?.includes('caduca'))).toEqual([]);
+    const reminders = await t.db.query<{ status: string; valid_until: string }>(
+      `select m.status, n.data->>'validUntil' as valid_until from notification_mail m join citizen_notifications n on n.id = m.notification_id where n.consent_id = $1`,
+      [consent.id],
+    );
+    expect(reminders).toEqual([{ status: 'skipped', valid_until: consent.validUntil }]);
+    // The new end gets its own reminder when it comes.
+    t.clock.set(new Date(new Date(renewed.body.consent.validUntil as string).getTime() - 30 * DAY + 60_000));
+    await scanReminders(t.deps);
+    await deliver();
+    const sent = mailTo('quim@example.test').slice(before).filter((m) => m.parsed.subject?.includes('caduca'));
+    expect(sent).toHaveLength(1);
+  });
+
   it('retries a temporary failure with backoff; a permanent refusal is a dead letter admins can retry', async () => {
     const [rita, sergi] = [await signUpWithAddress('Rita', 'rita@example.test', 'ca'), await signUpWithAddress('Sergi', 'sergi@example.test', 'ca')];
     refusals.set('rita@example.test', 451);
