@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@permis\/sdk\/verify$/, replacement: sdkSource('verify/index.ts') },
+      { find: /^@permis\/sdk\/encoding$/, replacement: sdkSource('core/encoding.ts') },
       { find: /^@permis\/sdk$/, replacement: sdkSource('index.ts') },
     ],
   },

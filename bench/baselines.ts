@@ -1,5 +1,5 @@
 /**
- * The two baselines the check is measured against (DESIGN §10). They exist only in the bench
+ * The two baselines the check is measured against. They exist only in the bench
  * server, never in the product app:
  * - `GET /bench/hello`: Hono's hello world.
  * - `POST /bench/floor`: the SQL a check cannot do without — one indexed lookup of the

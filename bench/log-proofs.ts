@@ -13,11 +13,11 @@
  */
 import { pathToFileURL } from 'node:url';
 import { fromB64, leafHash, verifyConsistency, verifyInclusion } from '@permis/sdk/verify';
-import { openKeyRing } from '../src/crypto/key-ring.js';
+import { openKeyRing } from '../src/keys/open-key-ring.js';
 import { systemClock, systemRandom } from '../src/domain/runtime.js';
 import { nodeSha256 } from '../src/entry/node-sha256.js';
-import { createApp } from '../src/http/app.js';
-import type { AppDeps } from '../src/http/deps.js';
+import { createApp } from '../src/entry/app.js';
+import type { AppDeps } from '../src/core/deps.js';
 import { openPostgres } from '../src/storage/postgres.js';
 import type { Percentiles, ProofLatency } from './log-report.js';
 import { progressBar } from './progress.js';

@@ -3,7 +3,7 @@
  * assertion) and the same as JSON.
  */
 
-/** Targets from issue 4 item 8. */
+/** The transparency log's targets (integration rate, proof latencies). */
 export const LOG_TARGETS = { leavesPerSec: 20_000, proofP99Ms: 5 } as const;
 
 /** Latency percentiles of a series of proofs, in milliseconds. */

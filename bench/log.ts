@@ -1,7 +1,7 @@
 /**
- * The log benchmark (issue 4 item 8, DESIGN §6): on the PostgreSQL server, in its own database
+ * The log benchmark: on the PostgreSQL server, in its own database
  * `permis_bench_log_<random>` (dropped at the end), seeds ≥ 10M pending `consent.checked`
- * events, integrates them all with the real integrator (`runIntegrator`, with the Node entry's
+ * events, integrates them all with the real integrator (`integrateLog`, with the Node entry's
  * synchronous SHA-256, as `npm start` runs it) measuring leaves/s, settles the new tables as a
  * running server would have (vacuum, analyse, checkpoint), then measures inclusion- and
  * consistency-proof latency (p50/p99/p99.9) through the HTTP routes in-process
@@ -21,11 +21,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { openKeyRing } from '../src/crypto/key-ring.js';
+import { openKeyRing } from '../src/keys/open-key-ring.js';
 import { systemClock, systemRandom } from '../src/domain/runtime.js';
 import { nodeSha256 } from '../src/entry/node-sha256.js';
-import type { AppDeps } from '../src/http/deps.js';
-import { runIntegrator } from '../src/jobs/integrator.js';
+import type { AppDeps } from '../src/core/deps.js';
+import { integrateLog } from '../src/log/integrate-log.js';
 import { createBenchDatabase } from './database.js';
 import { formatLogReport, LOG_TARGETS, type LogBenchReport } from './log-report.js';
 import { logBenchConfig, type ProofResults } from './log-proofs.js';
@@ -83,7 +83,7 @@ export async function runLogBench(): Promise<LogBenchReport> {
     const t0 = performance.now();
     let done = 0;
     let halfAt = NaN;
-    const size = await runIntegrator(deps, {
+    const size = await integrateLog(deps, {
       batch: cfg.batch,
       sha256: nodeSha256,
       onStage: (stage) => {

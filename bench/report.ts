@@ -5,7 +5,7 @@
 import type { CpuShare } from './cpu.js';
 import type { LoadResult } from './load.js';
 
-/** Targets from issue 3 item 7. */
+/** The check path's targets (p99 latency, throughput, overhead against the baselines). */
 export const TARGETS = { checkOverFloor: 0.8, checkP99Ms: 10 } as const;
 
 /** A measured scenario. */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (DESIGN §10, issue 3 item 7; issue 4 item 8): the benchmark sections, each
+ * `npm run bench`: the benchmark sections, each
  * in its own database on the PostgreSQL server, dropped at the end — `check`, then `log`
  * (bench/log.ts, also alone as `npm run bench:log`). BENCH_SECTIONS (comma-separated, default
  * `check,log`) picks them.
@@ -152,7 +152,7 @@ async function runCheckBench(): Promise<void> {
     });
     const loadavgAfter = loadavg();
 
-    // Every 2xx check answer must already be in the audit log (DESIGN §4.2).
+    // Every 2xx check answer must already be in the audit log.
     const [checked] = await bench.db.query<{ n: bigint }>("select count(*) as n from audit_events where type = 'consent.checked'");
     const decisions = await bench.db.query<{ decision: string; reason: string | null; count: bigint }>(
       `select data->>'decision' as decision, data->>'reason' as reason, count(*) as count

@@ -12,7 +12,7 @@ import { serve } from '@hono/node-server';
 import { parseEnv } from '../src/entry/config.js';
 import { jsonLogger } from '../src/entry/log.js';
 import { openRuntime } from '../src/entry/runtime.js';
-import { createApp } from '../src/http/app.js';
+import { createApp } from '../src/entry/app.js';
 import { baselineApp } from './baselines.js';
 
 /** Whether `url` (absolute) has a path under /bench/. */

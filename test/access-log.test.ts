@@ -1,5 +1,5 @@
 /**
- * "Who used my data" (DESIGN §4.3) and the export (GDPR Arts. 15/20): the citizen's access log
+ * "Who used my data" and the export (GDPR Arts. 15/20): the citizen's access log
  * lists every check and action about them, each with leaf data and an inclusion proof that
  * verifies against the signed checkpoint — with the project's verifier and with an independent
  * one written from RFC 9162 and C2SP over node:crypto alone; other citizens and services see
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCheckpoint } from '../src/crypto/checkpoint.js';
 import { leafHash, verifyInclusion } from '../src/crypto/merkle/index.js';
 import { verifyNote } from '../src/crypto/signed-note.js';
-import { runIntegrator } from '../src/jobs/integrator.js';
+import { integrateLog } from '../src/log/integrate-log.js';
 import { bearer, signUpCitizen, type SignedInCitizen } from './support/citizen.js';
 import { ENGINE } from './support/database.js';
 import { expectProblem } from './support/expect-problem.js';
@@ -21,7 +21,7 @@ import { approveConsentRequest, createConsentRequest, send } from './support/req
 import { rfcVerifyInclusion, verifyCheckpointNote } from './support/rfc9162.js';
 import { createServiceWithKey, getServiceToken, serviceBearer, type TestService } from './support/service-client.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 let t: TestContext;
 let svc: TestService;
@@ -65,7 +65,7 @@ beforeAll(async () => {
   t.clock.advance(1000);
   checkIds.push((await check(aliceRef)).checkId); // deny paused
   await check(bobRef);
-  await runIntegrator(t.deps);
+  await integrateLog(t.deps);
 });
 afterAll(async () => {
   expect(t.logged.filter((l) => l.level === 'error')).toEqual([]);
@@ -198,7 +198,7 @@ describe(`the citizen's access log (${ENGINE})`, () => {
     const { checkId } = await check(aliceRef);
     const page = await accessLog(alice, '?limit=1');
     expect(page.items[0]).toMatchObject({ id: checkId, leafIndex: null, leafData: null, inclusionProof: null, salt: null });
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     const after = await accessLog(alice, '?limit=1');
     expect(after.items[0].leafIndex).toMatch(/^\d+$/);
     expect(BigInt(after.treeSize)).toBeGreaterThan(BigInt(after.items[0].leafIndex));

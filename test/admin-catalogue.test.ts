@@ -10,7 +10,7 @@ import { createTestContext, type TestContext } from './support/harness.js';
 let t: TestContext;
 let admin: SignedInCitizen;
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 const tri = (s: string) => ({ ca: `${s} (ca)`, es: `${s} (es)`, en: `${s} (en)` });
 

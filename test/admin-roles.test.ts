@@ -1,5 +1,5 @@
 /**
- * Roles (DESIGN §1): bootstrapping the first admin from the CLI, one-time enrolment codes
+ * Roles: bootstrapping the first admin from the CLI, one-time enrolment codes
  * (hashed, expiring, single-use even under concurrency), invitations, role grant and
  * revocation taking effect on the next request, and the last-admin rule.
  */
@@ -13,7 +13,7 @@ import { createTestContext, type TestContext } from './support/harness.js';
 
 let t: TestContext;
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 beforeAll(async () => {
   t = await createTestContext({ config: { sessionTtlSeconds: 10 * 86_400 } });

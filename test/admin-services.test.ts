@@ -11,7 +11,7 @@ import { createTestContext, type TestContext } from './support/harness.js';
 let t: TestContext;
 let admin: SignedInCitizen;
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 const example = JSON.parse(readFileSync(new URL('../examples/service.example.json', import.meta.url), 'utf8')) as Json;
 let n = 0;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSoftAuthenticator, type SoftAlg } from '../src/devtools/soft-authenticator.js';
-import { fromB64, b64url } from '../src/domain/encoding.js';
+import { fromB64, b64url } from '@permis/sdk/encoding';
 import { bearer, bodyOf, type CreationCeremony, type RequestCeremony, type SignedInBody, signInCitizen, signUpCitizen } from './support/citizen.js';
 import { expectProblem } from './support/expect-problem.js';
 import { createTestContext, json, type TestContext } from './support/harness.js';

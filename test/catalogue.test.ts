@@ -8,7 +8,7 @@ import {
   sensitiveCategories,
   validityCapDays,
 } from '../src/domain/catalogue.js';
-import { PermisError } from '../src/domain/errors.js';
+import { PermisError, RuleError } from '../src/domain/errors.js';
 import { findTerms, getTerm, listCatalogue, resolveTerms } from '../src/storage/catalogue-repo.js';
 import { expectProblem } from './support/expect-problem.js';
 import { createTestContext, type TestContext } from './support/harness.js';
@@ -104,8 +104,8 @@ describe('catalogue repository', () => {
     expect(terms.map((t) => `${t.kind}:${t.code}`).sort()).toEqual(['category:library-loans', 'category:name', 'processing:store', 'purpose:library-services']);
     const err = await permisError(() => resolveTerms(ctx.db, { purposes: ['library-services', 'name'], categories: ['gps-trace'], processing: [] }));
     expect(err.code).toBe('term_unknown');
-    expect(err.status).toBe(400);
-    expect(err.extra.unknown).toEqual({ purposes: ['name'], categories: ['gps-trace'] });
+    expect(err).toBeInstanceOf(RuleError);
+    expect(err.data.unknown).toEqual({ purposes: ['name'], categories: ['gps-trace'] });
   });
 });
 
@@ -147,13 +147,13 @@ describe('vocabulary rules', () => {
     expect(() => assertTermsAllowed(allowed, {})).not.toThrow();
     const err = await permisError(() => assertTermsAllowed(allowed, { purposes: ['short', 'uncapped'], categories: ['health', 'name'], processing: ['store'] }));
     expect(err.code).toBe('term_not_allowed');
-    expect(err.status).toBe(400);
-    expect(err.extra.notAllowed).toEqual({ purposes: ['uncapped'], categories: ['health'] });
+    expect(err).toBeInstanceOf(RuleError);
+    expect(err.data.notAllowed).toEqual({ purposes: ['uncapped'], categories: ['health'] });
   });
 
   it('knows its own terms and lists the sensitive categories of a selection', async () => {
     expect(() => assertTermsKnown(terms, { purposes: ['long'], categories: ['health'], processing: ['store'] })).not.toThrow();
-    expect((await permisError(() => assertTermsKnown(terms, { processing: ['long'] }))).extra.unknown).toEqual({ processing: ['long'] });
+    expect((await permisError(() => assertTermsKnown(terms, { processing: ['long'] }))).data.unknown).toEqual({ processing: ['long'] });
     expect(sensitiveCategories(terms, ['name', 'health', 'health'])).toEqual(['health']);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Read-your-writes under concurrency (DESIGN §4.2): once a withdrawal is acknowledged, no
+ * Read-your-writes under concurrency: once a withdrawal is acknowledged, no
  * later check may permit. Thousands of interleaved withdraw/check pairs through the real
  * app, with checks racing the withdrawal and a check issued right after each acknowledgement.
  */

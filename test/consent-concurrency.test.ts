@@ -6,7 +6,7 @@ import { createTestService, grantBody, seedTestCatalogue } from './support/fixtu
 import { createTestContext, type TestContext } from './support/harness.js';
 import { fetchJwks, sha256b64url, verifyReceipt } from './support/receipts.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 let t: TestContext;
 let alice: SignedInCitizen;
@@ -92,7 +92,7 @@ describe(`consent concurrency and atomicity on ${ENGINE}`, () => {
           } as Sql),
         ),
     };
-    const { createApp } = await import('../src/http/app.js');
+    const { createApp } = await import('../src/entry/app.js');
     const broken = createApp({ ...t.deps, db: failing, log: () => {} });
     const res = await broken.request(`/v1/me/consents/${id}/withdraw`, { method: 'POST', headers: bearer(alice.token) });
     expect(res.status).toBe(500);
@@ -122,7 +122,7 @@ describe(`consent concurrency and atomicity on ${ENGINE}`, () => {
           } as Sql),
         ),
     };
-    const { createApp } = await import('../src/http/app.js');
+    const { createApp } = await import('../src/entry/app.js');
     const broken = createApp({ ...t.deps, db: killing, log: () => {} });
     const res = await broken.request(`/v1/me/consents/${id}/withdraw`, { method: 'POST', headers: bearer(alice.token) });
     expect(res.status).toBe(503);

@@ -11,7 +11,7 @@ let alice: SignedInCitizen;
 let bob: SignedInCitizen;
 let serviceId: string;
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 async function call(method: string, path: string, who: SignedInCitizen | null, body?: unknown, headers: Record<string, string> = {}) {
   const res = await t.app.request(path, {

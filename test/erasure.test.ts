@@ -1,5 +1,5 @@
 /**
- * Erasure (GDPR Art. 17, DESIGN §4.3 and §6): services are notified (consent.withdrawn,
+ * Erasure (GDPR Art. 17): services are notified (consent.withdrawn,
  * request.rejected) before anything is redacted; afterwards the citizen cannot sign in, the
  * events table holds none of their personal values, and the Merkle tree still verifies —
  * every old leaf byte for byte, every redacted event's inclusion proof, `log verify` against
@@ -12,8 +12,8 @@ import { verifyNote } from '../src/crypto/signed-note.js';
 import { uuidv7 } from '../src/domain/ids.js';
 import { runLogCommand } from '../src/entry/cli/log.js';
 import { eraseCitizen, ErasureIncompleteError, resumeErasures } from '../src/erasure/erase-citizen.js';
-import { runIntegrator } from '../src/jobs/integrator.js';
-import { accessEventView } from '../src/http/views/access-log-view.js';
+import { integrateLog } from '../src/log/integrate-log.js';
+import { accessEventView } from '../src/log/access-log-view.js';
 import { insertAuditEvent } from '../src/storage/audit-repo.js';
 import { loadEvents } from '../src/storage/erasure-repo.js';
 import { LOG_INTEGRATOR_LOCK } from '../src/storage/log-repo.js';
@@ -27,7 +27,7 @@ import { appFetch, expectLogVerifies, getJson, readLog } from './support/log.js'
 import { approveConsentRequest, createConsentRequest, send } from './support/requests.js';
 import { createServiceWithKey, getServiceToken, serviceBearer, type TestService } from './support/service-client.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 let t: TestContext;
 let svc: TestService;
@@ -105,7 +105,7 @@ beforeAll(async () => {
   expect((await check(token2, refB)).reason).toBe('paused');
   await approveConsentRequest(t, bob, (await createConsentRequest(t, token, bobRef)).id);
   await check(token, bobRef);
-  await runIntegrator(t.deps);
+  await integrateLog(t.deps);
   expect((await logVerify()).code).toBe(0); // pins the log before the erasure
   // One more check, left pending: the erasure must integrate it before redacting.
   expect((await check(token, refA)).decision).toBe('permit');
@@ -249,7 +249,7 @@ describe(`erasure (${ENGINE})`, () => {
   });
 
   it('the tree still verifies: every redacted event has a valid inclusion proof, and log verify passes', async () => {
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     expect(await expectLogVerifies(t.app, t.db)).toBeGreaterThan(0n);
     const verified = await logVerify();
     expect(verified.code, verified.output).toBe(0);

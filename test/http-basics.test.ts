@@ -72,7 +72,7 @@ describe(`HTTP conventions on ${ENGINE}`, () => {
   });
 
   it('turns an unexpected error into an opaque 500 and a 503 when the database is down', async () => {
-    const { createApp } = await import('../src/http/app.js');
+    const { createApp } = await import('../src/entry/app.js');
     const logged: string[] = [];
     const failing = createApp({
       ...t.deps,

@@ -1,11 +1,13 @@
 /** `/.well-known/jwks.json`: what it publishes, and that signed JWTs verify with it alone. Both engines. */
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type KeyRing, openKeyRing, rotateKey } from '../src/crypto/key-ring.js';
+import { type KeyRing } from '../src/crypto/key-ring.js';
+import { openKeyRing } from '../src/keys/open-key-ring.js';
+import { rotateKey } from '../src/keys/rotate-key.js';
 import { signJwt } from '../src/crypto/sign-jwt.js';
 import { systemRandom } from '../src/domain/runtime.js';
-import { createApp } from '../src/http/app.js';
-import type { AppConfig, AppDeps } from '../src/http/deps.js';
+import { createApp } from '../src/entry/app.js';
+import type { AppConfig, AppDeps } from '../src/core/deps.js';
 import { type TestClock, testClock } from './support/clock.js';
 import { createTestDatabase, ENGINE, type TestDatabase } from './support/database.js';
 import { testConfig } from './support/harness.js';

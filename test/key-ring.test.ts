@@ -1,7 +1,10 @@
 /** Signing keys: generation, sealing at rest, KEK checks, configured keys, rotation, concurrency. Both engines. */
 import { compactDecrypt, createLocalJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK, jwtVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { KeyError, type KeyRing, type KeyRingOptions, openKeyRing, rotateKey } from '../src/crypto/key-ring.js';
+import { KeyError } from '../src/crypto/key-error.js';
+import { type KeyRing } from '../src/crypto/key-ring.js';
+import { type KeyRingOptions, openKeyRing } from '../src/keys/open-key-ring.js';
+import { rotateKey } from '../src/keys/rotate-key.js';
 import { signJwt } from '../src/crypto/sign-jwt.js';
 import { systemRandom } from '../src/domain/runtime.js';
 import type { Db } from '../src/storage/db.js';
@@ -126,7 +129,7 @@ describe(`key ring (${ENGINE})`, () => {
     await openKeyRing(db, opts());
     // Strip the KEK id from the header: the AES-GCM tag still refuses the wrong key.
     const [r] = await db.query<{ kid: string; private_jwe: string }>(`select kid, private_jwe from signing_keys where use = 'receipt'`);
-    const { b64url, utf8 } = await import('../src/domain/encoding.js');
+    const { b64url, utf8 } = await import('@permis/sdk/encoding');
     const parts = r!.private_jwe.split('.');
     const forged = [b64url(utf8(JSON.stringify({ alg: 'dir', enc: 'A256GCM' }))), ...parts.slice(1)].join('.');
     await db.query('update signing_keys set private_jwe = $1 where kid = $2', [forged, r!.kid]);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openKeyRing } from '../src/crypto/key-ring.js';
+import { openKeyRing } from '../src/keys/open-key-ring.js';
 import { systemRandom } from '../src/domain/runtime.js';
 import { runKeysCommand } from '../src/entry/cli/keys.js';
 import { loadOrCreateKek } from '../src/entry/kek.js';

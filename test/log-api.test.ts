@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCheckpoint } from '../src/crypto/checkpoint.js';
 import { leafHash, verifyConsistency, verifyInclusion } from '../src/crypto/merkle/index.js';
 import { verifyNote } from '../src/crypto/signed-note.js';
-import { runIntegrator } from '../src/jobs/integrator.js';
+import { integrateLog } from '../src/log/integrate-log.js';
 import { ENGINE } from './support/database.js';
 import { expectProblem } from './support/expect-problem.js';
 import { createTestContext, type TestContext } from './support/harness.js';
@@ -41,7 +41,7 @@ describe(`log API (${ENGINE})`, () => {
   it('answers 503 not_ready before the first checkpoint, then serves the empty tree', async () => {
     await resetLog(t.db);
     await expectProblem(await t.app.request('/v1/log/checkpoint'), 503, 'not_ready');
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     const res = await t.app.request('/v1/log/checkpoint');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
@@ -57,7 +57,7 @@ describe(`log API (${ENGINE})`, () => {
     const ids: string[] = [];
     while (ids.length < 45) {
       ids.push(...(await insertEvents(t.db, t.clock, 1 + Math.floor(rand() * 9), () => ({ data: { r: rand() } }))));
-      await runIntegrator(t.deps, { batch: 1 + Math.floor(rand() * 6) });
+      await integrateLog(t.deps, { batch: 1 + Math.floor(rand() * 6) });
     }
     const log = await readLog(t.app);
     const n = Number(log.checkpoint.size);
@@ -115,7 +115,7 @@ describe(`log API (${ENGINE})`, () => {
     await expectProblem(await t.app.request('/v1/log/proof/inclusion?eventId=01938f2e-8a4b-7c3d-9e5f-0a1b2c3d4e5f'), 404, 'not_found');
     const [pending] = await insertEvents(t.db, t.clock, 1);
     await expectProblem(await t.app.request(`/v1/log/proof/inclusion?eventId=${pending}`), 409, 'not_yet_integrated');
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     expect((await t.app.request(`/v1/log/proof/inclusion?eventId=${pending}`)).status).toBe(200);
     // Equal sizes: an empty consistency proof.
     expect(await getJson(t.app, '/v1/log/proof/consistency?from=3&to=3')).toEqual({ from: '3', to: '3', proof: [] });

@@ -9,8 +9,8 @@ import { buildLeaf, buildLeafSync, type LeafEvent, leafHashOfEventSync, pseudony
 import { EMPTY_TREE, extendTree, leafHash, leafHashSync, nodeHash, nodeHashSync } from '../src/crypto/merkle/index.js';
 import { systemRandom } from '../src/domain/runtime.js';
 import { nodeSha256 } from '../src/entry/node-sha256.js';
-import { createApp } from '../src/http/app.js';
-import { runIntegrator } from '../src/jobs/integrator.js';
+import { createApp } from '../src/entry/app.js';
+import { integrateLog } from '../src/log/integrate-log.js';
 import { ENGINE } from './support/database.js';
 import { createTestContext, type TestContext } from './support/harness.js';
 import { expectLogVerifies, getJson, insertEvents, resetLog } from './support/log.js';
@@ -78,22 +78,22 @@ describe(`synchronous SHA-256 in the integrator on ${ENGINE}`, () => {
 
   it('integrates a batch larger than one assignment statement, and the log verifies', async () => {
     const ids = await insertEvents(t.db, t.clock, 2050, (i) => (i % 2 ? { citizenId: crypto.randomUUID(), data: { subjectRef: `ref-${i}`, n: i } } : {}));
-    expect(await runIntegrator(t.deps, { batch: 3000, sha256: nodeSha256 })).toBe(2050n);
+    expect(await integrateLog(t.deps, { batch: 3000, sha256: nodeSha256 })).toBe(2050n);
     await insertEvents(t.db, t.clock, 9);
-    expect(await runIntegrator(t.deps, { batch: 4, sha256: nodeSha256 })).toBe(2059n);
+    expect(await integrateLog(t.deps, { batch: 4, sha256: nodeSha256 })).toBe(2059n);
     const rows = await t.db.query<{ id: string; leaf_index: bigint }>('select e.id, l.leaf_index from audit_events e join log_leaves l on l.seq = e.seq order by e.seq limit 2050');
     expect(rows.map((r) => [r.id, Number(r.leaf_index)])).toEqual(ids.map((id, i) => [id, i]));
     const [{ n }] = (await t.db.query<{ n: bigint }>('select count(distinct salt) as n from log_leaves')) as [{ n: bigint }];
     expect(Number(n)).toBe(2059);
     // Mixed runs: the WebCrypto path continues the same tree.
     await insertEvents(t.db, t.clock, 3);
-    expect(await runIntegrator(t.deps)).toBe(2062n);
+    expect(await integrateLog(t.deps)).toBe(2062n);
     expect(await expectLogVerifies(t.app, t.db)).toBe(2062n);
   });
 
   it('serves the same proofs, leaves and refusals with the injected hash', async () => {
     await insertEvents(t.db, t.clock, 45, (i) => (i % 3 ? { citizenId: crypto.randomUUID(), data: { subjectRef: `ref-${i}`, n: i } } : {}));
-    expect(await runIntegrator(t.deps, { batch: 10 })).toBe(45n);
+    expect(await integrateLog(t.deps, { batch: 10 })).toBe(45n);
     const sync = createApp({ ...t.deps, sha256: nodeSha256 });
     expect(await expectLogVerifies(sync, t.db)).toBe(45n);
     const [{ id }] = (await t.db.query<{ id: string }>('select e.id from audit_events e join log_leaves l on l.seq = e.seq where l.leaf_index = 17')) as [{ id: string }];

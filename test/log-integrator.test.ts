@@ -1,5 +1,5 @@
 /**
- * The log integrator (DESIGN §6) on both engines: contiguous leaves in seq order, one signed
+ * The log integrator on both engines: contiguous leaves in seq order, one signed
  * checkpoint per batch, each extending the previous; no gap and no duplicate under concurrent
  * appends and concurrent integrators; a batch that fails half-way leaves nothing behind.
  */
@@ -8,7 +8,7 @@ import { checkpointVerifierKey, logOriginOf, parseCheckpoint } from '../src/cryp
 import { buildLeaf, pseudonymMatches } from '../src/crypto/log-leaf.js';
 import { emptyRoot } from '../src/crypto/merkle/index.js';
 import { verifyNote } from '../src/crypto/signed-note.js';
-import { LogIntegrityError, runIntegrator, type IntegratorStage } from '../src/jobs/integrator.js';
+import { LogIntegrityError, integrateLog, type IntegratorStage } from '../src/log/integrate-log.js';
 import type { Db } from '../src/storage/db.js';
 import { loadEvents } from '../src/storage/erasure-repo.js';
 import { ENGINE } from './support/database.js';
@@ -37,19 +37,19 @@ const leafIndices = async (db: Db) =>
 
 describe(`log integrator on ${ENGINE}`, () => {
   it('starts with a signed empty tree, then integrates in batches, each checkpoint extending the previous', async () => {
-    expect(await runIntegrator(t.deps)).toBe(0n);
+    expect(await integrateLog(t.deps)).toBe(0n);
     const empty = parseCheckpoint(await (await t.app.request('/v1/log/checkpoint')).text());
     expect(empty).toMatchObject({ origin: logOriginOf(t.config.publicUrl), size: 0n });
     expect(empty.root).toEqual(await emptyRoot());
 
     const ids = await insertEvents(t.db, t.clock, 23);
-    expect(await runIntegrator(t.deps, { batch: 5 })).toBe(23n);
+    expect(await integrateLog(t.deps, { batch: 5 })).toBe(23n);
     const sizes = (await t.db.query<{ tree_size: bigint }>('select tree_size from log_checkpoints order by tree_size')).map((r) => r.tree_size);
     expect(sizes).toEqual([0n, 5n, 10n, 15n, 20n, 23n]);
     expect(await leafIndices(t.db)).toEqual(ids.map((id, i) => ({ id, leaf: i })));
     expect(await expectLogVerifies(t.app, t.db)).toBe(23n);
     // Nothing pending: nothing new is signed.
-    expect(await runIntegrator(t.deps, { batch: 5 })).toBe(23n);
+    expect(await integrateLog(t.deps, { batch: 5 })).toBe(23n);
     expect(await count(t.db, 'select count(*) as n from log_checkpoints')).toBe(6);
     // The published key is the key ring's checkpoint key.
     expect((await (await t.app.request('/v1/log/key')).text()).trim()).toBe(await checkpointVerifierKey(t.deps.keys, logOriginOf(t.config.publicUrl)));
@@ -57,8 +57,8 @@ describe(`log integrator on ${ENGINE}`, () => {
 
   it('limits a run to maxBatches and continues on the next run', async () => {
     await insertEvents(t.db, t.clock, 12);
-    expect(await runIntegrator(t.deps, { batch: 4, maxBatches: 2 })).toBe(8n);
-    expect(await runIntegrator(t.deps, { batch: 4 })).toBe(12n);
+    expect(await integrateLog(t.deps, { batch: 4, maxBatches: 2 })).toBe(8n);
+    expect(await integrateLog(t.deps, { batch: 4 })).toBe(12n);
     expect(await expectLogVerifies(t.app, t.db)).toBe(12n);
   });
 
@@ -71,7 +71,7 @@ describe(`log integrator on ${ENGINE}`, () => {
       citizenId: citizen,
       data: { subjectRef: 'ps-secret-ref', items: [{ subjectRef: 'ref-two', purpose: 't-benefits' }], purpose: 't-benefits' },
     }));
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     const before = await readLog(t.app);
     const text = before.leaves.map((l) => new TextDecoder().decode(l));
     for (const s of text) {
@@ -121,7 +121,7 @@ describe(`log integrator on ${ENGINE}`, () => {
     };
     const integrate = async (db: Db) => {
       while (writing) {
-        await runIntegrator({ ...t.deps, db }, { batch: 7 });
+        await integrateLog({ ...t.deps, db }, { batch: 7 });
         await new Promise((r) => setTimeout(r, Math.random() * 3));
       }
     };
@@ -129,7 +129,7 @@ describe(`log integrator on ${ENGINE}`, () => {
     await Promise.all(writers.map(write));
     writing = false;
     await Promise.all(loops);
-    expect(await runIntegrator(t.deps, { batch: 7 })).toBe(BigInt(writers.length * perWriter));
+    expect(await integrateLog(t.deps, { batch: 7 })).toBe(BigInt(writers.length * perWriter));
     const leaves = (await leafIndices(t.db)).map((r) => r.leaf);
     expect(leaves.every((l) => l !== null)).toBe(true);
     expect([...leaves].sort((x, y) => x! - y!)).toEqual(Array.from({ length: writers.length * perWriter }, (_, i) => i));
@@ -151,10 +151,10 @@ describe(`log integrator on ${ENGINE}`, () => {
     });
     await insertedP;
     await insertEvents(t.db, t.clock, 3, (i) => ({ requestId: `fast-${i}` }));
-    expect(await runIntegrator(t.deps)).toBe(3n);
+    expect(await integrateLog(t.deps)).toBe(3n);
     release();
     await slowTx;
-    expect(await runIntegrator(t.deps)).toBe(4n);
+    expect(await integrateLog(t.deps)).toBe(4n);
     const rows = await t.db.query<{ request_id: string; leaf_index: bigint; seq: bigint }>(
       'select e.request_id, l.leaf_index, e.seq from audit_events e join log_leaves l on l.seq = e.seq order by l.leaf_index',
     );
@@ -170,7 +170,7 @@ describe(`log integrator on ${ENGINE}`, () => {
     const held = new Promise<void>((r) => (release = r));
     let locked!: () => void;
     const lockedP = new Promise<void>((r) => (locked = r));
-    const first = runIntegrator(t.deps, {
+    const first = integrateLog(t.deps, {
       onStage: async (stage) => {
         if (stage !== 'leaves-assigned') return;
         locked();
@@ -178,7 +178,7 @@ describe(`log integrator on ${ENGINE}`, () => {
       },
     });
     await lockedP;
-    expect(await runIntegrator({ ...t.deps, db: other })).toBe(0n); // the lock is taken: the empty tree is all it sees
+    expect(await integrateLog({ ...t.deps, db: other })).toBe(0n); // the lock is taken: the empty tree is all it sees
     release();
     expect(await first).toBe(5n);
     await expectLogVerifies(t.app, t.db);
@@ -187,10 +187,10 @@ describe(`log integrator on ${ENGINE}`, () => {
   const stages: IntegratorStage[] = ['leaves-assigned', 'nodes-stored', 'checkpoint-stored'];
   it.each(stages)('loses nothing when a batch fails after %s, and the next run continues', async (failAt) => {
     await insertEvents(t.db, t.clock, 9);
-    expect(await runIntegrator(t.deps, { batch: 4, maxBatches: 1 })).toBe(4n);
+    expect(await integrateLog(t.deps, { batch: 4, maxBatches: 1 })).toBe(4n);
     const nodes = await count(t.db, STORED_NODES_SQL);
     await expect(
-      runIntegrator(t.deps, {
+      integrateLog(t.deps, {
         batch: 4,
         onStage: (stage) => {
           if (stage === failAt) throw new Error(`injected failure after ${stage}`);
@@ -200,7 +200,7 @@ describe(`log integrator on ${ENGINE}`, () => {
     expect(await count(t.db, 'select count(*) as n from log_leaves')).toBe(4);
     expect(await count(t.db, STORED_NODES_SQL)).toBe(nodes);
     expect(await count(t.db, 'select max(tree_size) as n from log_checkpoints')).toBe(4);
-    expect(await runIntegrator(t.deps, { batch: 4 })).toBe(9n);
+    expect(await integrateLog(t.deps, { batch: 4 })).toBe(9n);
     expect((await leafIndices(t.db)).map((r) => r.leaf)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     await expectLogVerifies(t.app, t.db);
   });
@@ -209,7 +209,7 @@ describe(`log integrator on ${ENGINE}`, () => {
     const doomed = t.database.connect!(1);
     await insertEvents(t.db, t.clock, 6);
     await expect(
-      runIntegrator({ ...t.deps, db: doomed }, {
+      integrateLog({ ...t.deps, db: doomed }, {
         onStage: async (stage, tx) => {
           if (stage === 'nodes-stored') await tx.query('select pg_terminate_backend(pg_backend_pid())');
         },
@@ -217,25 +217,25 @@ describe(`log integrator on ${ENGINE}`, () => {
     ).rejects.toThrow();
     expect(await count(t.db, 'select count(*) as n from log_leaves')).toBe(0);
     expect(await count(t.db, STORED_NODES_SQL)).toBe(0);
-    expect(await runIntegrator(t.deps)).toBe(6n);
+    expect(await integrateLog(t.deps)).toBe(6n);
     await expectLogVerifies(t.app, t.db);
   });
 
   it('refuses to sign when the stored nodes no longer yield the last checkpoint', async () => {
     await insertEvents(t.db, t.clock, 3);
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     await t.db.query(SET_NODE_SQL, [1, 0, new Uint8Array(32)]);
     await insertEvents(t.db, t.clock, 2);
-    await expect(runIntegrator(t.deps)).rejects.toBeInstanceOf(LogIntegrityError);
+    await expect(integrateLog(t.deps)).rejects.toBeInstanceOf(LogIntegrityError);
     expect(await count(t.db, 'select max(tree_size) as n from log_checkpoints')).toBe(3);
     expect(await count(t.db, 'select count(*) as n from log_pending')).toBe(2);
   });
 
   it('signs the same tree again when the origin changes, never a different one', async () => {
     await insertEvents(t.db, t.clock, 3);
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     const moved = { ...t.deps, config: { ...t.config, publicUrl: 'https://permis.example.cat' } };
-    expect(await runIntegrator(moved)).toBe(3n);
+    expect(await integrateLog(moved)).toBe(3n);
     const note = (await t.db.query<{ note: string }>('select note from log_checkpoints where tree_size = 3'))[0]!.note;
     const vkey = await checkpointVerifierKey(t.deps.keys, 'permis.example.cat');
     expect(parseCheckpoint((await verifyNote(note, [vkey])).text)).toMatchObject({ origin: 'permis.example.cat', size: 3n });
@@ -244,7 +244,7 @@ describe(`log integrator on ${ENGINE}`, () => {
 
   it('serves inclusion proofs by index and by event id', async () => {
     const ids = await insertEvents(t.db, t.clock, 6);
-    await runIntegrator(t.deps, { batch: 4 });
+    await integrateLog(t.deps, { batch: 4 });
     const byIndex = await getJson(t.app, '/v1/log/proof/inclusion?index=5&treeSize=6');
     const byEvent = await getJson(t.app, `/v1/log/proof/inclusion?eventId=${ids[5]}&treeSize=6`);
     expect(byEvent).toEqual(byIndex);

@@ -5,14 +5,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkpointSigner, logOriginOf, signCheckpoint } from '../src/crypto/checkpoint.js';
-import { openKeyRing } from '../src/crypto/key-ring.js';
+import { openKeyRing } from '../src/keys/open-key-ring.js';
 import { buildLeaf, type LeafEvent } from '../src/crypto/log-leaf.js';
 import { EMPTY_TREE, extendTree, leafHash, treeRoot } from '../src/crypto/merkle/index.js';
 import { systemRandom } from '../src/domain/runtime.js';
 import { loadMigrations } from '../src/entry/migrations.js';
-import { createApp } from '../src/http/app.js';
-import type { AppDeps } from '../src/http/deps.js';
-import { runIntegrator } from '../src/jobs/integrator.js';
+import { createApp } from '../src/entry/app.js';
+import type { AppDeps } from '../src/core/deps.js';
+import { integrateLog } from '../src/log/integrate-log.js';
 import { insertCheckpoint } from '../src/storage/log-repo.js';
 import { migrate } from '../src/storage/migrate.js';
 import { testClock } from './support/clock.js';
@@ -92,11 +92,11 @@ describe(`migration 0010 (log leaves) on ${ENGINE}`, () => {
     // The same leaves (the erased one from its pseudonyms), then the pending events, then new ones.
     const deps: AppDeps = { db, keys, clock, random: systemRandom, config };
     const app = createApp(deps);
-    expect(await runIntegrator(deps)).toBe(5n);
+    expect(await integrateLog(deps)).toBe(5n);
     expect((await readLog(app)).leaves.slice(0, 3).map(hex)).toEqual(leaves.map(hex));
     await insertEvents(db, clock, 2);
     expect(await db.query('select seq from log_pending')).toHaveLength(2);
-    expect(await runIntegrator(deps)).toBe(7n);
+    expect(await integrateLog(deps)).toBe(7n);
     expect(await expectLogVerifies(app, db)).toBe(7n);
   });
 });

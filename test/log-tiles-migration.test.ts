@@ -5,14 +5,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkpointSigner, logOriginOf, signCheckpoint } from '../src/crypto/checkpoint.js';
-import { openKeyRing } from '../src/crypto/key-ring.js';
+import { openKeyRing } from '../src/keys/open-key-ring.js';
 import { buildLeaf } from '../src/crypto/log-leaf.js';
 import { EMPTY_TREE, extendTree, type HashedNode, leafHash, type TreeFrontier, treeRoot } from '../src/crypto/merkle/index.js';
 import { systemRandom } from '../src/domain/runtime.js';
 import { loadMigrations } from '../src/entry/migrations.js';
-import { createApp } from '../src/http/app.js';
-import type { AppDeps } from '../src/http/deps.js';
-import { runIntegrator } from '../src/jobs/integrator.js';
+import { createApp } from '../src/entry/app.js';
+import type { AppDeps } from '../src/core/deps.js';
+import { integrateLog } from '../src/log/integrate-log.js';
 import type { Db } from '../src/storage/db.js';
 import { appendLeaves, insertCheckpoint, nodeReader, pendingEvents } from '../src/storage/log-repo.js';
 import { migrate } from '../src/storage/migrate.js';
@@ -81,7 +81,7 @@ describe(`migration 0011 (log tiles) on ${ENGINE}`, () => {
     const app = createApp(deps);
     expect(await expectLogVerifies(app, deps.db)).toBe(43n);
     await insertEvents(deps.db, deps.clock, 30);
-    expect(await runIntegrator(deps, { batch: 7 })).toBe(73n);
+    expect(await integrateLog(deps, { batch: 7 })).toBe(73n);
     expect(await expectLogVerifies(app, deps.db)).toBe(73n);
   });
 

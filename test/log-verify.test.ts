@@ -7,9 +7,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkpointSigner, logOriginOf, signCheckpoint } from '../src/crypto/checkpoint.js';
 import { rootFromLeaves } from '../src/crypto/merkle/index.js';
 import { formatVerifierKey } from '../src/crypto/signed-note.js';
-import { toHex } from '../src/domain/encoding.js';
+import { toHex } from '@permis/sdk/encoding';
 import { runLogCommand } from '../src/entry/cli/log.js';
-import { runIntegrator } from '../src/jobs/integrator.js';
+import { integrateLog } from '../src/log/integrate-log.js';
 import { ENGINE } from './support/database.js';
 import { createTestContext, type TestContext } from './support/harness.js';
 import { appFetch, insertEvents, readLog, resetLog, truncateNodes } from './support/log.js';
@@ -48,7 +48,7 @@ async function verify(...args: string[]) {
 /** A log of `n` events, integrated in batches of 4, verified once so its checkpoint is saved. */
 async function verifiedLog(n: number) {
   await insertEvents(t.db, t.clock, n);
-  await runIntegrator(t.deps, { batch: 4 });
+  await integrateLog(t.deps, { batch: 4 });
   const first = await verify();
   expect(first.code, first.output).toBe(0);
   expect(first.output).toContain('pinned the log');
@@ -57,7 +57,7 @@ async function verifiedLog(n: number) {
 
 async function growLog(n: number) {
   await insertEvents(t.db, t.clock, n);
-  await runIntegrator(t.deps, { batch: 4 });
+  await integrateLog(t.deps, { batch: 4 });
 }
 
 describe(`permis log verify (${ENGINE})`, () => {
@@ -76,7 +76,7 @@ describe(`permis log verify (${ENGINE})`, () => {
     // The empty log verifies too.
     await resetLog(t.db);
     files.clear();
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     expect((await verify()).code).toBe(0);
   });
 
@@ -147,7 +147,7 @@ describe(`permis log verify (${ENGINE})`, () => {
 
   it('refuses a checkpoint that the pinned key did not sign', async () => {
     await insertEvents(t.db, t.clock, 3);
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign'])) as CryptoKeyPair;
     const pub = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
     const wrongKey = await formatVerifierKey(logOriginOf(t.config.publicUrl), pub);

@@ -14,7 +14,7 @@ import { createTestContext, type TestContext } from './support/harness.js';
 import { officerGet, type Params } from './support/officer.js';
 import { createServiceWithKey, getServiceToken } from './support/service-client.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 interface Operation {
   method: string;

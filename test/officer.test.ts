@@ -1,5 +1,5 @@
 /**
- * The officer's view of the access log (issue 4 item 4, DESIGN §4.4): every filter selects
+ * The officer's view of the access log: every filter selects
  * exactly what an independent oracle over the events table selects, pages are complete and
  * stable in both orders, the stats add up, and every officer query is itself in the log.
  * Events come from the real API (request → passkey approval → checks → withdrawal, a direct
@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemRandom } from '../src/domain/runtime.js';
 import { uuidv7 } from '../src/domain/ids.js';
-import { runIntegrator } from '../src/jobs/integrator.js';
+import { integrateLog } from '../src/log/integrate-log.js';
 import { type AuditEvent, insertAuditEvent } from '../src/storage/audit-repo.js';
 import { signUpOfficer } from './support/admin.js';
 import { bearer, signUpCitizen, type SignedInCitizen } from './support/citizen.js';
@@ -20,7 +20,7 @@ import { officerGet, type Params, type StoredEvent, storedEvents, walkEvents } f
 import { approveConsentRequest, createConsentRequest, send } from './support/requests.js';
 import { createServiceWithKey, getServiceToken, serviceBearer, type TestService } from './support/service-client.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 let t: TestContext;
 let officer: SignedInCitizen;
@@ -224,7 +224,7 @@ describe(`officer search on ${ENGINE}`, () => {
     });
     expect(r.headers.get('cache-control')).toBe('no-store');
     // Once integrated into the transparency log, the event shows its leaf.
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     const after = await officerGet(t, officer.token, '/v1/officer/events', { subjectRef: refA, reason: 'category_not_covered' });
     expect(after.body.items[0].leafIndex).toMatch(/^(0|[1-9]\d*)$/);
     const [row] = await t.db.query<{ leaf_index: bigint | string }>('select l.leaf_index from audit_events e join log_leaves l on l.seq = e.seq where e.id = $1', [e.id]);
@@ -383,7 +383,7 @@ describe(`officers' own queries on ${ENGINE}`, () => {
       actorId: officer.citizenId,
       data: { query: { filters: { consentId: consentB } } },
     });
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     const again = await officerGet(t, other.token, '/v1/officer/events', { type: 'officer.searched', actorType: 'officer', actorId: officer.citizenId, limit: '200' });
     const entry = again.body.items.find((e: Json) => e.id === seen.body.items[0].id);
     expect(entry.leafIndex).toMatch(/^\d+$/);

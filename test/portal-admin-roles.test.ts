@@ -1,5 +1,5 @@
 /**
- * The administration's catalogue, roles and invitations pages (issue 6 item 3): terms added,
+ * The administration's catalogue, roles and invitations pages: terms added,
  * changed and retired (never one in use); invitations whose one-time link really enrols; roles
  * revoked after a confirmation, never the last admin's; all behind CSRF-protected forms.
  */

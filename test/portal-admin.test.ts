@@ -1,5 +1,5 @@
 /**
- * The administration pages (issue 6 item 3) through `app.request()`: only admins reach them;
+ * The administration pages through `app.request()`: only admins reach them;
  * services are registered, edited, suspended and re-keyed with CSRF-protected forms that
  * redirect with a notice, or re-render with errors tied to their fields in the page's
  * language; every change is audited under the admin. Catalogue, roles and invitations:

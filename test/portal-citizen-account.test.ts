@@ -1,10 +1,10 @@
 /**
  * The citizen's "who used my data" page, account page (passkeys, sessions, export, erasure)
- * and enrolment page (issue 6, item 1) through `app.request()`: real checks by a service,
+ * and enrolment page through `app.request()`: real checks by a service,
  * real passkey ceremonies with the software authenticator, real erasure and enrolment.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runIntegrator } from '../src/jobs/integrator.js';
+import { integrateLog } from '../src/log/integrate-log.js';
 import { portalTranslator } from '../src/portal/messages/index.js';
 import { createSoftAuthenticator } from '../src/devtools/soft-authenticator.js';
 import { inviteFromCli } from './support/admin.js';
@@ -15,7 +15,7 @@ import { getPage, postForm } from './support/portal.js';
 import { approveConsentRequest, createConsentRequest, send } from './support/requests.js';
 import { createServiceWithKey, getServiceToken, serviceBearer, type TestService } from './support/service-client.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 let t: TestContext;
 let svc: TestService;
@@ -63,7 +63,7 @@ describe(`who used my data (${ENGINE})`, () => {
     expect(rows(before.html, 'consent.checked').sort()).toEqual([...aliceChecks].sort());
     expect(before.html).toContain(html(portalTranslator('en')('accessLog.pendingLeaf')));
 
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     const { html: page } = await getPage(t, '/access-log', { token: alice.token, lang: 'en' });
     expect(rows(page, 'consent.checked')).toEqual([...aliceChecks].reverse());
     expect(page).toContain('Test service');
@@ -85,7 +85,7 @@ describe(`who used my data (${ENGINE})`, () => {
   });
 
   it("never shows another citizen's events", async () => {
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     const { html: page } = await getPage(t, '/access-log', { token: bob.token });
     expect(rows(page, 'consent.checked')).toEqual([bobCheck]);
     for (const id of aliceChecks) expect(page).not.toContain(id);

@@ -1,5 +1,5 @@
 /**
- * The citizen's pages (issue 6, item 1) through `app.request()`: the request page behind
+ * The citizen's pages through `app.request()`: the request page behind
  * `approvalUrl` readable before signing in, rejection, the consent page with its history and
  * receipts, and narrow / pause / resume / withdraw by plain forms — CSRF-protected, never
  * showing another citizen's data, in Catalan, Spanish and English.
@@ -20,7 +20,7 @@ import { approveConsentRequest, createConsentRequest, send } from './support/req
 import { setServiceStatus } from '../src/storage/services-repo.js';
 import { createServiceWithKey, getServiceToken, type TestService } from './support/service-client.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 let t: TestContext;
 let svc: TestService;

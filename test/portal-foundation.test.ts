@@ -1,5 +1,5 @@
 /**
- * The portal's frame (issue 6 items 4 and 5): language choice, security headers, CSRF on
+ * The portal's frame: language choice, security headers, CSRF on
  * state-changing forms, sign-out, assets and error pages — through `app.request()`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,10 +1,10 @@
 /**
- * The officer console's log-integrity panel (issue 6 item 2): the latest checkpoint, the
+ * The officer console's log-integrity panel: the latest checkpoint, the
  * consistency of two checkpoints and the inclusion of an event, verified on the server with
  * the SDK's verifiers — ✓ on a real log, ✗ once a stored node hash or an event is tampered with.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runIntegrator } from '../src/jobs/integrator.js';
+import { integrateLog } from '../src/log/integrate-log.js';
 import { signUpOfficer } from './support/admin.js';
 import type { SignedInCitizen } from './support/citizen.js';
 import { ENGINE } from './support/database.js';
@@ -42,9 +42,9 @@ beforeAll(async () => {
   officer = await signUpOfficer(t);
   // The log in two checkpoints: the sign-up's events and 9 more, then 4 more.
   ids = await insertEvents(t.db, t.clock, 9);
-  await runIntegrator(t.deps);
+  await integrateLog(t.deps);
   ids.push(...(await insertEvents(t.db, t.clock, 4)));
-  await runIntegrator(t.deps);
+  await integrateLog(t.deps);
   const sizes = await t.db.query<{ n: string }>('select tree_size::text as n from log_checkpoints order by tree_size desc limit 2');
   [second, first] = sizes.map((r) => BigInt(r.n)) as [bigint, bigint];
   leafOf = new Map();

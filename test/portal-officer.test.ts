@@ -1,11 +1,11 @@
 /**
- * The officer console's search, export and statistics pages (issue 6 item 2) through
+ * The officer console's search, export and statistics pages through
  * `app.request()`: who may see them, in three languages; filters select what the API selects;
  * every query is itself in the log; exports stream the API's events as downloads. The
  * log-integrity panel: portal-officer-log.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runIntegrator } from '../src/jobs/integrator.js';
+import { integrateLog } from '../src/log/integrate-log.js';
 import { signUpOfficer } from './support/admin.js';
 import { bearer, signUpCitizen, type SignedInCitizen } from './support/citizen.js';
 import { ENGINE } from './support/database.js';
@@ -63,7 +63,7 @@ beforeAll(async () => {
   expect((await check(tokenB)).body).toMatchObject({ decision: 'deny', reason: 'no_consent' });
   // Volume for paging: 60 checks of other services.
   await insertEvents(t.db, t.clock, 60);
-  await runIntegrator(t.deps);
+  await integrateLog(t.deps);
   // Exports and statistics end at "now" (exclusive): let time pass the seeded events.
   t.clock.advance(1000);
 });

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevMailServer, startDevMailServer } from '../src/entry/dev-mail-server.js';
 import { smtpTransport } from '../src/entry/smtp-transport.js';
-import type { AppDeps } from '../src/http/deps.js';
+import type { AppDeps } from '../src/core/deps.js';
 import { deliverMail } from '../src/jobs/mail-delivery.js';
 import { scanReminders } from '../src/jobs/reminder-scan.js';
 import { composeMail } from '../src/portal/mail/compose-mail.js';

@@ -8,7 +8,7 @@ import { fetchJwks, termsHashOf, verifyReceipt } from './support/receipts.js';
 import { approveConsentRequest, createConsentRequest, requestBody, send } from './support/requests.js';
 import { createServiceWithKey, getServiceToken, serviceBearer, type TestService } from './support/service-client.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 let t: TestContext;
 let svc: TestService;

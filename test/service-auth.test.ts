@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signJwt } from '../src/crypto/sign-jwt.js';
-import { b64url, utf8 } from '../src/domain/encoding.js';
+import { b64url, utf8 } from '@permis/sdk/encoding';
 import { SERVICE_SCOPES } from '../src/domain/service-scopes.js';
 import { activeServiceCondition, isServiceActive, serviceAuth, serviceSecurity } from '../src/http/middleware/service-auth.js';
 import { TokenCache } from '../src/http/middleware/token-cache.js';
@@ -28,8 +28,8 @@ const REVOKE = '/v1/test-only/revoke-scope';
 beforeAll(async () => {
   t = await createTestContext();
   // Mounted before the first request (Hono builds its router on first use).
-  t.app.get(CHECK, serviceAuth(t.deps, { scope: 'consents:check' }), (c) => c.json(c.get('service')));
-  t.app.get(REVOKE, serviceAuth(t.deps, { scope: 'consents:revoke' }), (c) => c.json(c.get('service')));
+  t.api.get(CHECK, serviceAuth(t.deps, { scope: 'consents:check' }), (c) => c.json(c.get('service')));
+  t.api.get(REVOKE, serviceAuth(t.deps, { scope: 'consents:revoke' }), (c) => c.json(c.get('service')));
   svc = await createServiceWithKey(t, { es256: true });
   other = await createServiceWithKey(t, { scopes: ['consents:check'] });
 });

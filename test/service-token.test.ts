@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { b64url, utf8 } from '../src/domain/encoding.js';
+import { b64url, utf8 } from '@permis/sdk/encoding';
 import { SERVICE_SCOPES } from '../src/domain/service-scopes.js';
 import { setServiceJwks, setServiceStatus } from '../src/storage/services-repo.js';
 import { ENGINE } from './support/database.js';

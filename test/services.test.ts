@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePublicJwks } from '../src/crypto/service-jwks.js';
-import { b64url } from '../src/domain/encoding.js';
-import { PermisError, ValidationError } from '../src/domain/errors.js';
+import { b64url } from '@permis/sdk/encoding';
+import { ConflictError, PermisError, ValidationError } from '../src/domain/errors.js';
 import type { Service } from '../src/domain/service.js';
 import {
   createService,
@@ -81,7 +81,7 @@ describe('registering a service', () => {
   it('refuses a client id that is taken with a 409 conflict', async () => {
     const err = await permisError(() => createService(ctx.db, example, reg));
     expect(err.code).toBe('conflict');
-    expect(err.status).toBe(409);
+    expect(err).toBeInstanceOf(ConflictError);
   });
 
   it('refuses codes that are not in the catalogue, or are of another kind, with term_unknown', async () => {
@@ -89,7 +89,7 @@ describe('registering a service', () => {
       createService(ctx.db, input({ purposes: ['energy-poverty-support', 'health'], categories: ['name', 'shoe-size'], processing: ['sell'] }), reg),
     );
     expect(err.code).toBe('term_unknown');
-    expect(err.extra.unknown).toEqual({ purposes: ['health'], categories: ['shoe-size'], processing: ['sell'] });
+    expect(err.data.unknown).toEqual({ purposes: ['health'], categories: ['shoe-size'], processing: ['sell'] });
   });
 
   it('names each invalid field', async () => {

@@ -15,7 +15,7 @@ import {
   signNote,
   verifyNote,
 } from '../src/crypto/signed-note.js';
-import { b64url, fromB64 } from '../src/domain/encoding.js';
+import { b64url, fromB64 } from '@permis/sdk/encoding';
 
 // golang.org/x/mod/sumdb/note, note.go's package example.
 const GO_VKEY = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';

@@ -8,7 +8,7 @@ import {
 import { decodeAttestationObject, decodeCredentialPublicKey, parseAuthenticatorData } from '@simplewebauthn/server/helpers';
 import { describe, expect, it } from 'vitest';
 import { createSoftAuthenticator } from '../src/devtools/soft-authenticator.js';
-import { fromB64 } from '../src/domain/encoding.js';
+import { fromB64 } from '@permis/sdk/encoding';
 
 const origin = 'https://permis.example';
 const rpID = 'permis.example';

@@ -1,5 +1,5 @@
 /**
- * The events feed (DESIGN §7): every outbox message of a service exactly once across pages,
+ * The events feed: every outbox message of a service exactly once across pages,
  * even when transactions commit out of id order — which is why the feed follows a
  * post-commit sequence (feed_seq) instead of the UUIDv7 ids.
  */

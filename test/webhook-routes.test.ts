@@ -15,7 +15,7 @@ import { grantBody } from './support/fixtures.js';
 import { createTestContext, type TestContext } from './support/harness.js';
 import { createServiceWithKey, getServiceToken, serviceBearer, type TestService } from './support/service-client.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './support/json.js';
 
 let t: TestContext;
 let alice: SignedInCitizen;

@@ -6,7 +6,7 @@
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { VerificationError } from './verify/verification-error.js';
 
-/** Event types Permís sends (DESIGN §7). */
+/** Event types Permís sends. */
 export type WebhookEventType =
   | 'consent.granted'
   | 'consent.updated'

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSoftAuthenticator, type SoftAuthenticator } from '../../src/devtools/soft-authenticator.js';
 import { inviteFromCli } from '../../test/support/admin.js';
-import { runIntegrator } from '../../src/jobs/integrator.js';
+import { integrateLog } from '../../src/log/integrate-log.js';
 import { citizenOperations, createCitizenClient, createPublicClient, createServiceClient, verifyAccessLogPage, verifyReceiptChain, type CitizenClient, type JwkSet } from '../src/index.js';
 import { contractContext, createServiceWithKey, privateJwkOf, type TestContext, type TestService } from './support/contract.js';
 
@@ -120,7 +120,7 @@ describe('citizen client, contract', () => {
     const request = await service.requestConsent({ subjectRef: ref, purposes: ['t-benefits'], dataCategories: ['t-address'], durationDays: 30, notice: { version: 'l-1', texts: { ca: 'Autoritzo.' } } });
     await me.approve(request.id, use(authenticator));
     await service.check({ subjectRef: ref, purpose: 't-benefits', dataCategory: 't-address' });
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     const key = await createPublicClient(base).logKey();
     let proven = 0;
     for await (const page of me.accessLog().pages()) proven += (await verifyAccessLogPage(page, [key])).proven.length;

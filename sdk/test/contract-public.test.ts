@@ -3,7 +3,7 @@
  * services, and the transparency log, whose checkpoints and proofs the SDK verifies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runIntegrator } from '../../src/jobs/integrator.js';
+import { integrateLog } from '../../src/log/integrate-log.js';
 import { insertEvents } from '../../test/support/log.js';
 import { createPublicClient, MerkleProofError, NoteError, publicOperations, type PublicClient, verifyCheckpoint, verifyInclusionProof } from '../src/index.js';
 import { contractContext, createServiceWithKey, type TestContext, type TestService } from './support/contract.js';
@@ -40,7 +40,7 @@ describe('public client, contract', () => {
   it('verifies checkpoints, inclusion of an event, and consistency between checkpoints', async () => {
     await expect(pub.logCheckpoint()).rejects.toMatchObject({ code: 'not_ready', status: 503 });
     const [first] = await insertEvents(t.db, t.clock, 3);
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     const key = await pub.logKey();
     const older = await pub.verifiedCheckpoint(key);
     const n = older.size; // the three events and what setting up wrote before them
@@ -48,7 +48,7 @@ describe('public client, contract', () => {
     expect(older.origin).toBe('localhost:8787');
     expect(await pub.verifyEventInLog(first!, older)).toBe(n - 3n);
     await insertEvents(t.db, t.clock, 5);
-    await runIntegrator(t.deps);
+    await integrateLog(t.deps);
     const newer = await pub.verifiedCheckpoint(key);
     expect(newer.size).toBe(n + 5n);
     await pub.verifyLogConsistency(older, newer);

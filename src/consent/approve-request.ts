@@ -3,11 +3,11 @@ import { coseToJwk } from '../crypto/cose-to-jwk.js';
 import { authenticationOptions, verifyAssertion } from '../crypto/passkeys.js';
 import { termsHash } from '../crypto/terms-hash.js';
 import type { ConsentTerms } from '../domain/consent.js';
-import { b64url, concat, fromB64, sha256 } from '../domain/encoding.js';
-import { ConflictError, PermisError } from '../domain/errors.js';
+import { b64url, concat, fromB64, sha256 } from '@permis/sdk/encoding';
+import { AuthenticationError, ConflictError } from '../domain/errors.js';
 import { getService } from '../storage/services-repo.js';
-import { storeChallenge, takeChallenge, challengeInvalid } from '../http/auth/ceremony.js';
-import type { AppDeps } from '../http/deps.js';
+import { storeChallenge, takeChallenge, challengeInvalid } from '../account/ceremony.js';
+import type { AppDeps } from '../core/deps.js';
 import type { ConsentRow, ReceiptRow } from '../storage/consents-repo.js';
 import { findPasskey, listPasskeys, recordPasskeyUse } from '../storage/passkeys.js';
 import { decideRequest, type RequestRow } from '../storage/requests-repo.js';
@@ -16,7 +16,7 @@ import { createConsent } from './grant-consent.js';
 import { pickLanguage, requestTerms } from './request-terms.js';
 
 /**
- * The WebAuthn challenge that commits to the terms (DESIGN §5): SHA-256(nonce ‖ termsHash),
+ * The WebAuthn challenge that commits to the terms: SHA-256(nonce ‖ termsHash),
  * over the raw 32-byte nonce and the raw 32-byte SHA-256 digest that `termsHash` encodes.
  */
 export async function termsChallenge(nonce: Uint8Array, termsHashB64url: string): Promise<Uint8Array> {
@@ -57,7 +57,7 @@ export async function startApproval(deps: AppDeps, citizenId: string, id: string
   return { ceremonyId, options, terms, termsHash: hash, nonce: b64url(nonce) };
 }
 
-const failed = (detail: string) => new PermisError('passkey_verification_failed', 401, 'Passkey verification failed', detail);
+const failed = (detail: string) => new AuthenticationError('passkey_verification_failed', detail);
 
 /**
  * Approves a request with the terms-bound passkey assertion: verifies that the citizen's own

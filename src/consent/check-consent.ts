@@ -1,6 +1,6 @@
 import { type CheckDecision, type CheckQuery, decide } from '../domain/check.js';
 import { uuidv7 } from '../domain/ids.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import type { AuditBatcher } from '../storage/audit-batcher.js';
 import type { AuditEvent } from '../storage/audit-repo.js';
 import { loadCheckFacts } from '../storage/check-repo.js';
@@ -14,7 +14,7 @@ export interface CheckItem extends CheckQuery {
 export type CheckAnswer = CheckDecision & { checkId: string; checkedAt: string };
 
 /**
- * Answers checks for one service (DESIGN §4.2) from the committed state — no cache, so a
+ * Answers checks for one service from the committed state — no cache, so a
  * withdrawal acknowledged before is always seen — and resolves only after every check is
  * durably in the audit log (group-committed). Returns undefined if the service is not active.
  */
@@ -56,7 +56,7 @@ export async function checkConsents(
     });
     return { ...decision, checkId, checkedAt: now.toISOString() };
   });
-  // DESIGN §4.2: every check, permit or deny, is durably in the audit log before the answer leaves.
+  // Every check, permit or deny, is durably in the audit log before the answer leaves.
   await audit.append(events);
   return answers;
 }

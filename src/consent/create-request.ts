@@ -2,7 +2,7 @@ import { assertTermsAllowed, validityCapDays } from '../domain/catalogue.js';
 import { normaliseCodes } from '../domain/consent.js';
 import { ConflictError, NotFoundError, RuleError } from '../domain/errors.js';
 import { uuidv7 } from '../domain/ids.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { insertAuditEvent } from '../storage/audit-repo.js';
 import { resolveTerms } from '../storage/catalogue-repo.js';
 import type { Sql } from '../storage/db.js';
@@ -10,7 +10,7 @@ import { insertRequest, type RequestNotice, type RequestRow } from '../storage/r
 import { getService } from '../storage/services-repo.js';
 import { notifyRequestCreated } from '../notifications/notify-events.js';
 
-/** Longest a request may wait for the citizen (issue 3: at most 30 days). */
+/** Longest a request may wait for the citizen (at most 30 days). */
 export const MAX_REQUEST_DAYS = 30;
 
 /** What a service asks for. */
@@ -28,7 +28,7 @@ export interface RequestInput {
 }
 
 /**
- * Creates a pending consent request (DESIGN §4.1) after checking the terms against the
+ * Creates a pending consent request after checking the terms against the
  * catalogue, the service's registration and the duration cap. Audited in the same transaction.
  */
 export async function createRequest(tx: Sql, deps: AppDeps, input: RequestInput): Promise<RequestRow> {
@@ -45,7 +45,7 @@ export async function createRequest(tx: Sql, deps: AppDeps, input: RequestInput)
   assertTermsAllowed(service, selection);
   const cap = validityCapDays(known, selection.purposes);
   if (input.durationDays > cap) {
-    throw new RuleError('validity_out_of_range', 'Validity out of range', `durationDays may be at most ${cap} for these purposes.`, {
+    throw new RuleError('validity_out_of_range', `durationDays may be at most ${cap} for these purposes.`, {
       field: 'durationDays',
       maxDurationDays: cap,
     });

@@ -1,6 +1,6 @@
-import { ConflictError, NotFoundError, PermisError } from '../domain/errors.js';
+import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { uuidv7 } from '../domain/ids.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { insertAuditEvent } from '../storage/audit-repo.js';
 import type { Sql } from '../storage/db.js';
 import { enqueueWebhook } from '../storage/outbox-repo.js';
@@ -30,7 +30,7 @@ export async function citizenRequest(tx: Sql, citizenId: string, id: string, loc
 export function assertPending(r: RequestRow, now: Date): void {
   const s = effectiveRequestStatus(r, now);
   if (s === 'expired') throw new ConflictError('request_expired', 'This request has expired; ask the service for a new one.');
-  if (s !== 'pending') throw new PermisError('request_not_pending', 409, 'Request already decided', `This request is ${s}.`, { status: s });
+  if (s !== 'pending') throw new ConflictError('request_not_pending', `This request is ${s}.`, { status: s });
 }
 
 /** Writes the audit event and (for citizen-visible outcomes) the webhook of a request decision. */
@@ -54,7 +54,7 @@ export async function recordRequestOutcome(
     createdAt: now,
   });
   await settleRequestNotifications(tx, r.id, now);
-  // DESIGN §7: request.approved | rejected | expired reach the service; a cancellation is its own act.
+  // request.approved, request.rejected and request.expired reach the service; a cancellation is its own act.
   if (o.status === 'cancelled') return;
   await enqueueWebhook(tx, {
     id: uuidv7(deps.clock, deps.random),

@@ -1,6 +1,6 @@
 import { NotFoundError } from '../domain/errors.js';
 import { uuidv7 } from '../domain/ids.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { insertAuditEvent } from '../storage/audit-repo.js';
 import { findCitizenConsent } from '../storage/consents-repo.js';
 import type { Sql } from '../storage/db.js';

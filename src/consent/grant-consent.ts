@@ -1,12 +1,12 @@
 import { pairwiseSubject } from '../crypto/pairwise.js';
 import { termsHash } from '../crypto/terms-hash.js';
 import { type ConsentTerms, normaliseCodes } from '../domain/consent.js';
-import { b64url, sha256 } from '../domain/encoding.js';
+import { b64url, sha256 } from '@permis/sdk/encoding';
 import { assertTermsAllowed, validityCapDays } from '../domain/catalogue.js';
 import type { Service } from '../domain/service.js';
 import { ConflictError, NotFoundError, RuleError } from '../domain/errors.js';
 import { uuidv7 } from '../domain/ids.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { resolveTerms } from '../storage/catalogue-repo.js';
 import { getService } from '../storage/services-repo.js';
 import type { ConsentRow, ReceiptRow } from '../storage/consents-repo.js';
@@ -43,14 +43,14 @@ export async function buildTerms(tx: Sql, deps: AppDeps, input: GrantInput & { s
   const selection = { purposes, categories: dataCategories, processing };
   const known = await resolveTerms(tx, selection);
   assertTermsAllowed(service, selection);
-  // DESIGN §3: every consent expires; the catalogue caps the duration (the strictest purpose wins).
+  // Every consent expires; the catalogue caps the duration (the strictest purpose wins).
   const capDays = validityCapDays(known, purposes);
   const max = new Date(now.getTime() + capDays * 86_400_000);
   if (input.validUntil.getTime() <= now.getTime() + 60_000) {
-    throw new RuleError('validity_out_of_range', 'Validity out of range', 'validUntil must be at least a minute in the future.', { field: 'validUntil' });
+    throw new RuleError('validity_out_of_range', 'validUntil must be at least a minute in the future.', { field: 'validUntil' });
   }
   if (input.validUntil.getTime() > max.getTime()) {
-    throw new RuleError('validity_out_of_range', 'Validity out of range', `validUntil may be at most ${capDays} days from now (${max.toISOString()}) for these purposes.`, {
+    throw new RuleError('validity_out_of_range', `validUntil may be at most ${capDays} days from now (${max.toISOString()}) for these purposes.`, {
       field: 'validUntil',
       maxValidUntil: max.toISOString(),
     });
@@ -118,7 +118,7 @@ export async function createConsent(tx: Sql, deps: AppDeps, n: NewConsent): Prom
   });
 }
 
-/** Gives a new consent directly (DESIGN §4.3), validated against the catalogue and the service. */
+/** Gives a new consent directly, validated against the catalogue and the service. */
 export async function grantConsent(tx: Sql, deps: AppDeps, input: GrantInput): Promise<{ consent: ConsentRow; receipt: ReceiptRow }> {
   const { terms } = await buildTerms(tx, deps, input);
   return createConsent(tx, deps, { terms, citizenId: input.citizenId, actor: { type: 'citizen', id: input.citizenId }, requestId: input.requestId });

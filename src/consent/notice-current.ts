@@ -1,5 +1,5 @@
 import { ConflictError } from '../domain/errors.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import type { ConsentRow } from '../storage/consents-repo.js';
 import type { Sql } from '../storage/db.js';
 import { currentNoticeVersion, pendingRequestFor } from '../storage/notice-versions.js';

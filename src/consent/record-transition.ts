@@ -1,16 +1,16 @@
 import { type CitizenSignature, RECEIPT_TYP, receiptClaims } from '../crypto/receipt.js';
 import { signJwt } from '../crypto/sign-jwt.js';
 import type { ConsentEvent } from '../domain/consent.js';
-import { b64url, sha256 } from '../domain/encoding.js';
+import { b64url, sha256 } from '@permis/sdk/encoding';
 import { uuidv7 } from '../domain/ids.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { insertAuditEvent, type AuditEvent } from '../storage/audit-repo.js';
 import { resolveTerms } from '../storage/catalogue-repo.js';
 import { getService } from '../storage/services-repo.js';
 import { type ConsentRow, insertConsent, insertReceipt, insertRevision, type ReceiptRow, updateConsent } from '../storage/consents-repo.js';
 import type { Sql } from '../storage/db.js';
 import { enqueueWebhook } from '../storage/outbox-repo.js';
-import { ConflictError } from '../domain/errors.js';
+import { ConflictError, InternalError } from '../domain/errors.js';
 import { notifyConsentEvent } from '../notifications/notify-events.js';
 
 /** Who caused a transition; written to the audit event. */
@@ -30,7 +30,7 @@ export interface Transition {
   citizenSignature?: CitizenSignature | undefined;
 }
 
-/** The Standard Webhooks event type of each consent event (DESIGN §7). */
+/** The Standard Webhooks event type of each consent event. */
 export const webhookType: Record<ConsentEvent, string> = {
   granted: 'consent.granted',
   narrowed: 'consent.updated',
@@ -43,7 +43,7 @@ export const webhookType: Record<ConsentEvent, string> = {
 };
 
 /**
- * Writes a transition in the caller's transaction (DESIGN §3): the new state, a revision,
+ * Writes a transition in the caller's transaction: the new state, a revision,
  * a signed receipt chained to its predecessor, an audit event and a webhook outbox row.
  * Either all of it commits or none of it does.
  */
@@ -52,7 +52,7 @@ export async function recordTransition(tx: Sql, deps: AppDeps, t: Transition): P
   const now = clock.now();
   const next = t.next;
   const service = await getService(tx, next.service_id);
-  if (!service) throw new Error(`consent ${next.id} refers to a missing service`);
+  if (!service) throw new InternalError('data_integrity', `consent ${next.id} refers to a missing service`);
   const terms = await resolveTerms(tx, { purposes: next.terms.purposes, categories: next.terms.dataCategories });
   const purposes = terms.filter((t) => t.kind === 'purpose');
   const categories = terms.filter((t) => t.kind === 'category');

@@ -4,11 +4,11 @@ import { authenticationOptions, verifyAssertion } from '../crypto/passkeys.js';
 import { canonicalJson, termsHash } from '../crypto/terms-hash.js';
 import { assertTermsAllowed, validityCapDays } from '../domain/catalogue.js';
 import { type ConsentTerms, effectiveStatus } from '../domain/consent.js';
-import { b64url, fromB64 } from '../domain/encoding.js';
-import { ConflictError, NotFoundError, PermisError } from '../domain/errors.js';
+import { b64url, fromB64 } from '@permis/sdk/encoding';
+import { AuthenticationError, ConflictError, NotFoundError } from '../domain/errors.js';
 import { assertRenewable, renewalValidUntil, renewedTerms } from '../domain/renewal.js';
-import { challengeInvalid, storeChallenge, takeChallenge } from '../http/auth/ceremony.js';
-import type { AppDeps } from '../http/deps.js';
+import { challengeInvalid, storeChallenge, takeChallenge } from '../account/ceremony.js';
+import type { AppDeps } from '../core/deps.js';
 import { resolveTerms } from '../storage/catalogue-repo.js';
 import { type ConsentRow, findCitizenConsent, type ReceiptRow } from '../storage/consents-repo.js';
 import type { Sql } from '../storage/db.js';
@@ -81,7 +81,7 @@ export async function startRenewal(deps: AppDeps, citizenId: string, consentId: 
   return { ceremonyId, options, terms, termsHash: hash, nonce: b64url(nonce) };
 }
 
-const failed = (detail: string) => new PermisError('passkey_verification_failed', 401, 'Passkey verification failed', detail);
+const failed = (detail: string) => new AuthenticationError('passkey_verification_failed', detail);
 
 /** True when `renewed` repeats `terms` exactly, apart from the validity. */
 const sameTermsButValidity = (renewed: ConsentTerms, terms: ConsentTerms): boolean =>

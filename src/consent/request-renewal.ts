@@ -2,7 +2,7 @@ import { effectiveStatus } from '../domain/consent.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { uuidv7 } from '../domain/ids.js';
 import { dedupeKey, RENEWAL_REQUEST_WINDOW_DAYS } from '../domain/notifications.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { notifyCitizen } from '../notifications/notify-citizen.js';
 import { insertAuditEvent } from '../storage/audit-repo.js';
 import { findServiceConsent } from '../storage/consents-repo.js';

@@ -1,5 +1,5 @@
 import type { ConsentTerms } from '../domain/consent.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import type { Sql } from '../storage/db.js';
 import type { RequestRow } from '../storage/requests-repo.js';
 import { buildTerms } from './grant-consent.js';

@@ -1,7 +1,7 @@
 import { termsHash } from '../crypto/terms-hash.js';
 import { type ConsentAction, effectiveStatus, isEnded, type NarrowChange, narrowTerms, nextState } from '../domain/consent.js';
-import { NotFoundError, PermisError } from '../domain/errors.js';
-import type { AppDeps } from '../http/deps.js';
+import { ConflictError, NotFoundError } from '../domain/errors.js';
+import type { AppDeps } from '../core/deps.js';
 import { type ConsentRow, findCitizenConsent, findConsent, findServiceConsent, type ReceiptRow } from '../storage/consents-repo.js';
 import type { Sql } from '../storage/db.js';
 import { type Actor, recordTransition } from './record-transition.js';
@@ -35,7 +35,7 @@ export async function transitionConsent(tx: Sql, deps: AppDeps, input: Transitio
       : await findConsent(tx, input.consentId, true);
   if (!prev) throw new NotFoundError('consent');
   if (input.ifMatchRevision !== undefined && input.ifMatchRevision !== prev.revision) {
-    throw new PermisError('precondition_failed', 412, 'Precondition failed', `The consent is at revision ${prev.revision}, not ${input.ifMatchRevision}.`, {
+    throw new ConflictError('precondition_failed', `The consent is at revision ${prev.revision}, not ${input.ifMatchRevision}.`, {
       currentRevision: prev.revision,
     });
   }

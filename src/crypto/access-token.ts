@@ -1,6 +1,6 @@
 /**
  * Service access tokens: JWTs as RFC 9068 profiles them, signed with the key ring's `token`
- * key (EdDSA, DESIGN §5), short-lived and scoped. Issuing and verifying live together so
+ * key (EdDSA), short-lived and scoped. Issuing and verifying live together so
  * the two sides cannot drift apart. jose errors never escape this module.
  */
 import { errors as joseErrors, type JWTPayload, jwtVerify, type ProtectedHeaderParameters } from 'jose';
@@ -14,7 +14,7 @@ import type { TokenKeySet } from './token-keys.js';
 
 /** RFC 9068 §2.1: the media type of access tokens, used as the JWS `typ`. */
 export const ACCESS_TOKEN_TYP = 'at+jwt';
-/** Default lifetime of an access token ("a few minutes", issue 3). */
+/** Default lifetime of an access token ("a few minutes"). */
 export const ACCESS_TOKEN_TTL_SECONDS = 300;
 /** Leeway on our own tokens' `exp`: none, so a token is valid exactly as long as `expires_in` said (and as the cache keeps it). */
 const CLOCK_SKEW_SECONDS = 0;

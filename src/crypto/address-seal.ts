@@ -6,7 +6,7 @@
  * key and the owner: an address copied to another citizen's row is refused.
  */
 import { CompactEncrypt, compactDecrypt, decodeProtectedHeader } from 'jose';
-import { b64url, concat, sha256, utf8 } from '../domain/encoding.js';
+import { b64url, concat, sha256, utf8 } from '@permis/sdk/encoding';
 import { KeyError } from './key-error.js';
 import { assertKek } from './key-seal.js';
 

@@ -4,6 +4,7 @@
  * `canonicalJson` (terms-hash.ts) uses, without its per-character surrogate scan and its
  * bookkeeping of visited objects; test/canonical-json.test.ts checks the two against each other.
  */
+import { InternalError } from '../domain/errors.js';
 
 /** A UTF-16 surrogate without its pair: not Unicode text, so JCS cannot serialise it (RFC 8785 §3.2.2.2). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -17,7 +18,7 @@ const SPECIAL = /["\\\u0000-\u001f\ud800-\udfff]/;
 /** RFC 8785 §3.2.2.2: a string as ECMAScript's JSON.stringify writes it; lone surrogates refused. */
 function text(s: string): string {
   if (!SPECIAL.test(s)) return `"${s}"`;
-  if (LONE_SURROGATE.test(s)) throw new Error('Lone surrogate is not allowed');
+  if (LONE_SURROGATE.test(s)) throw new InternalError('not_canonical_json', 'Lone surrogate is not allowed');
   return JSON.stringify(s);
 }
 
@@ -30,14 +31,14 @@ function write(value: unknown, depth: number): string {
       return value ? 'true' : 'false';
     case 'number':
       // RFC 8785 §3.2.2.3: ECMAScript's Number serialisation; NaN and the infinities are not JSON.
-      if (!Number.isFinite(value)) throw new Error(Number.isNaN(value) ? 'NaN is not allowed' : 'Infinity is not allowed');
+      if (!Number.isFinite(value)) throw new InternalError('not_canonical_json', Number.isNaN(value) ? 'NaN is not allowed' : 'Infinity is not allowed');
       return JSON.stringify(value);
     case 'object':
       break;
     default:
       throw new TypeError(`a ${typeof value} has no JSON form`);
   }
-  if (depth > MAX_DEPTH) throw new Error('Circular reference detected');
+  if (depth > MAX_DEPTH) throw new InternalError('not_canonical_json', 'Circular reference detected');
   const obj = value as Record<string, unknown> & { toJSON?: () => unknown };
   if (typeof obj.toJSON === 'function') return write(obj.toJSON(), depth + 1);
   if (Array.isArray(obj)) {

@@ -4,7 +4,7 @@
  * (Ed25519) by the key ring's `checkpoint` key under the origin as key name.
  */
 import type { Checkpoint } from '@permis/sdk/verify';
-import { b64, fromB64 } from '../domain/encoding.js';
+import { b64, fromB64 } from '@permis/sdk/encoding';
 import type { KeyRing } from './key-ring.js';
 import { ed25519NoteSigner, formatVerifierKey, isValidKeyName, NoteError, type NoteSigner, signNote } from './signed-note.js';
 

@@ -1,33 +1,16 @@
 /**
  * Errors of the signing-key machinery. These are operator problems found at start-up or by
- * the CLI (a wrong key-encryption key, a malformed configured key), never a caller's fault,
- * so they are deliberately not PermisErrors: if one ever escapes during a request the HTTP
- * layer answers an opaque 500. Messages name the key use and kid, never key material.
+ * the CLI (a wrong key-encryption key, a malformed configured key), never a caller's fault:
+ * no face shows their code, so one escaping during a request is an opaque internal error.
+ * Messages name the key use and kid, never key material.
  */
+import { type KeyErrorCode, PermisError } from '../domain/errors.js';
 
-/** Stable codes of KeyError. */
-export type KeyErrorCode =
-  /** The key-encryption key is not 32 bytes. */
-  | 'kek_invalid'
-  /** The key-encryption key does not decrypt the stored private keys. */
-  | 'kek_mismatch'
-  /** A configured private JWK is malformed or its private and public halves disagree. */
-  | 'key_invalid'
-  /** A key id is already taken by another use or by a different key. */
-  | 'key_conflict'
-  /** The active key of a use has no private part this process can use. */
-  | 'key_unavailable'
-  /** A stored private key decrypts but does not match its public key. */
-  | 'key_corrupt'
-  /** Signing failed. */
-  | 'sign_failed';
+export type { KeyErrorCode } from '../domain/errors.js';
 
 /** A signing-key failure with a stable `code`; safe to print, holds no key material. */
-export class KeyError extends Error {
-  readonly code: KeyErrorCode;
+export class KeyError extends PermisError<KeyErrorCode> {
   constructor(code: KeyErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'KeyError';
-    this.code = code;
+    super(code, message, options);
   }
 }

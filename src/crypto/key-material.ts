@@ -1,10 +1,10 @@
 /**
- * Ed25519 key material for the signing keys (DESIGN §5): generation, import of configured
+ * Ed25519 key material for the signing keys: generation, import of configured
  * private JWKs, RFC 7638 key ids and the public JWKs we publish. WebCrypto and jose only,
  * so it runs on Node.js and Workers alike.
  */
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import { fromB64, utf8 } from '../domain/encoding.js';
+import { fromB64, utf8 } from '@permis/sdk/encoding';
 import { KeyError } from './key-error.js';
 
 /** The public JWK shape we publish: exactly these members, nothing private. */
@@ -48,7 +48,7 @@ export async function thumbprintOf(x: string): Promise<string> {
 export async function importPrivate(jwk: Ed25519PrivateJwk, what = 'the private key'): Promise<CryptoKey> {
   try {
     const key = await importJWK({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, d: jwk.d }, 'EdDSA', { extractable: false });
-    if (key instanceof Uint8Array) throw new Error('not an asymmetric key');
+    if (key instanceof Uint8Array) throw new KeyError('key_invalid', 'not an asymmetric key');
     return key;
   } catch (err) {
     throw new KeyError('key_invalid', `${what} cannot be imported as an Ed25519 key (do "d" and "x" belong together?)`, { cause: err });

@@ -5,7 +5,7 @@
  * from damaged data before any decryption is attempted.
  */
 import { CompactEncrypt, compactDecrypt, decodeProtectedHeader } from 'jose';
-import { b64url, concat, sha256, utf8 } from '../domain/encoding.js';
+import { b64url, concat, sha256, utf8 } from '@permis/sdk/encoding';
 import { KeyError } from './key-error.js';
 import type { Ed25519PrivateJwk } from './key-material.js';
 

@@ -1,14 +1,15 @@
 /**
- * The leaf data of the access log (DESIGN §6): the RFC 8785 canonical JSON of an audit event
+ * The leaf data of the access log: the RFC 8785 canonical JSON of an audit event
  * with its personal fields replaced by salted hashes, SHA-256(salt ‖ value) — a hiding and
  * binding commitment, as in SD-JWT's disclosures. Each event has its own random salt, so
  * hashes of one citizen never link across events; whoever holds the salt and the value (the
  * citizen, an officer) can check a field. Erasure deletes salt and values but keeps the
  * hashes (`pseudonyms`), so the leaf, and with it the tree, stays exactly the same.
  */
-import { b64url, concat, sha256, utf8 } from '../domain/encoding.js';
+import { b64url, concat, sha256, utf8 } from '@permis/sdk/encoding';
 import { canonicalJsonText as canonicalJson } from './canonical-json.js';
 import type { SyncSha256 } from './merkle/hash.js';
+import { InternalError } from '../domain/errors.js';
 
 /** Version of the leaf format, the `v` member of every leaf. */
 export const LEAF_FORMAT_VERSION = 1;
@@ -55,10 +56,9 @@ async function pseudonym(salt: Uint8Array, value: unknown): Promise<string> {
 }
 
 /** A leaf-data failure: the stored event cannot produce its committed leaf. */
-export class LeafError extends Error {
+export class LeafError extends InternalError {
   constructor(message: string) {
-    super(message);
-    this.name = 'LeafError';
+    super('leaf_invalid', message);
   }
 }
 

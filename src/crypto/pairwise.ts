@@ -1,7 +1,7 @@
-import { b64url, utf8 } from '../domain/encoding.js';
+import { b64url, utf8 } from '@permis/sdk/encoding';
 
 /**
- * The pairwise pseudonym of a citizen for one service (DESIGN §3, in the manner of OpenID
+ * The pairwise pseudonym of a citizen for one service (in the manner of OpenID
  * Connect Core §8.1): HMAC-SHA-256 over both ids, so two services can never correlate a
  * citizen by it and the citizen's internal id never leaves Permís.
  */

@@ -14,7 +14,7 @@ import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
-import { PermisError } from '../domain/errors.js';
+import { AuthenticationError, PermisError, RuleError } from '../domain/errors.js';
 
 export type {
   AuthenticationResponseJSON,
@@ -68,17 +68,19 @@ export interface VerifiedAssertion {
 /** The expected WebAuthn origin: the public URL's origin (scheme, host, port). */
 export const expectedOrigin = (config: PasskeyConfig): string => new URL(config.publicUrl).origin;
 
-function failed(status: 400 | 401, detail: string, cause?: unknown): PermisError {
-  const err = new PermisError('passkey_verification_failed', status, 'Passkey verification failed', detail);
-  if (cause !== undefined) (err as Error & { cause?: unknown }).cause = cause;
-  return err;
+/** A registration that does not verify: bad input from the client. */
+function registrationFailed(detail: string, cause?: unknown): PermisError {
+  return new RuleError('passkey_verification_failed', detail, {}, cause);
 }
 
-/** Option building fails only on a server misconfiguration (e.g. an invalid RP id): a 500. */
+/** An assertion that does not verify: the caller is not authenticated. */
+function assertionFailed(detail: string, cause?: unknown): PermisError {
+  return new AuthenticationError('passkey_verification_failed', detail, { cause });
+}
+
+/** Option building fails only on a server misconfiguration (e.g. an invalid RP id): an internal error. */
 function wrapInternal(err: unknown): PermisError {
-  const e = new PermisError('internal_error', 500, 'Internal error', 'Could not build passkey options.');
-  (e as Error & { cause?: unknown }).cause = err;
-  return e;
+  return new PermisError('internal_error', 'Could not build passkey options.', { cause: err });
 }
 
 /** Registration options for a new discoverable credential (WebAuthn L3 §5.4). */
@@ -153,9 +155,9 @@ export async function verifyRegistration(
       supportedAlgorithmIDs,
     });
   } catch (err) {
-    throw failed(400, 'The passkey registration could not be verified.', err);
+    throw registrationFailed('The passkey registration could not be verified.', err);
   }
-  if (!result.verified) throw failed(400, 'The passkey registration could not be verified.');
+  if (!result.verified) throw registrationFailed('The passkey registration could not be verified.');
   const info = result.registrationInfo;
   return {
     id: info.credential.id,
@@ -179,7 +181,7 @@ export async function verifyAssertion(
   expectedChallenge: string,
   credential: StoredCredential,
 ): Promise<VerifiedAssertion> {
-  if (response.id !== credential.id) throw failed(401, 'The passkey response is for another credential.');
+  if (response.id !== credential.id) throw assertionFailed('The passkey response is for another credential.');
   let result;
   try {
     result = await verifyAuthenticationResponse({
@@ -191,13 +193,13 @@ export async function verifyAssertion(
       requireUserVerification: true,
     });
   } catch (err) {
-    throw failed(401, 'The passkey assertion could not be verified.', err);
+    throw assertionFailed('The passkey assertion could not be verified.', err);
   }
-  if (!result.verified) throw failed(401, 'The passkey signature is not valid.');
+  if (!result.verified) throw assertionFailed('The passkey signature is not valid.');
   const info = result.authenticationInfo;
   // WebAuthn L3 §7.2 step 18: the backup eligibility (BE) flag of a credential never changes.
   if (info.credentialDeviceType !== credential.deviceType) {
-    throw failed(401, 'The passkey reported a different backup eligibility than at registration.');
+    throw assertionFailed('The passkey reported a different backup eligibility than at registration.');
   }
   return { credentialId: info.credentialID, newCounter: info.newCounter, backedUp: info.credentialBackedUp };
 }

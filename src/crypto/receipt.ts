@@ -13,7 +13,7 @@ export interface ReceiptTerm {
   sensitive: boolean;
 }
 
-/** The passkey proof that the citizen's own authenticator signed these terms (DESIGN §5). */
+/** The passkey proof that the citizen's own authenticator signed these terms. */
 export interface CitizenSignature {
   nonce: string;
   credentialId: string;
@@ -48,7 +48,7 @@ const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
 
 /**
  * The JWT claims of a receipt: RFC 7519 registered claims, the Kantara Consent Receipt v1.1
- * core fields, and Permís's own (DESIGN §5).
+ * core fields, and Permís's own.
  */
 export function receiptClaims(r: ReceiptInput): Record<string, unknown> {
   const t = r.terms;

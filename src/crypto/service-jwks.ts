@@ -1,10 +1,10 @@
 /**
  * Validation of the public JWKS a service registers for client authentication (RFC 7523
- * `private_key_jwt`, issue 3). Only public signature keys are accepted, each with a `kid`,
+ * `private_key_jwt`). Only public signature keys are accepted, each with a `kid`,
  * and each must import as a real key; jose errors never escape this module.
  */
 import { importJWK } from 'jose';
-import { fromB64 } from '../domain/encoding.js';
+import { fromB64 } from '@permis/sdk/encoding';
 import { type FieldError, ValidationError } from '../domain/errors.js';
 import type { PublicJwk, PublicJwks } from '../domain/service.js';
 

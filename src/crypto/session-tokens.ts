@@ -2,7 +2,7 @@
  * Opaque session tokens: 32 random bytes, base64url. Only their SHA-256 is stored, so a
  * database leak yields no usable token.
  */
-import { b64url, sha256 } from '../domain/encoding.js';
+import { b64url, sha256 } from '@permis/sdk/encoding';
 import type { Random } from '../domain/runtime.js';
 
 /** Shape of a token we issue: 32 bytes in base64url without padding (43 characters). */

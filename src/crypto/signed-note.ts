@@ -5,7 +5,7 @@
  * with one implementation. WebCrypto only.
  */
 import { ED25519_NOTE_TYPE, ed25519KeyId, isValidKeyName, NoteError, assertNoteText } from '@permis/sdk/verify';
-import { b64, concat, toHex, utf8 } from '../domain/encoding.js';
+import { b64, concat, toHex, utf8 } from '@permis/sdk/encoding';
 
 export {
   ed25519KeyId,

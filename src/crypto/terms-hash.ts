@@ -1,6 +1,6 @@
 import canonicalize from 'canonicalize';
 import type { ConsentTerms } from '../domain/consent.js';
-import { b64url, sha256 } from '../domain/encoding.js';
+import { b64url, sha256 } from '@permis/sdk/encoding';
 
 /** RFC 8785 (JCS) canonical JSON text of `value`. */
 export function canonicalJson(value: unknown): string {
@@ -9,7 +9,7 @@ export function canonicalJson(value: unknown): string {
   return s;
 }
 
-/** `termsHash` (DESIGN §3): base64url SHA-256 of the RFC 8785 canonical form of the terms. */
+/** `termsHash`: base64url SHA-256 of the RFC 8785 canonical form of the terms. */
 export async function termsHash(terms: ConsentTerms): Promise<string> {
   return b64url(await sha256(canonicalJson(terms)));
 }

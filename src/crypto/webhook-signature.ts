@@ -1,10 +1,11 @@
 /**
- * Standard Webhooks signing (https://www.standardwebhooks.com, DESIGN §7) through the
+ * Standard Webhooks signing (https://www.standardwebhooks.com) through the
  * `standardwebhooks` package: secrets, and the three headers of a signed delivery.
  */
 import { Webhook } from 'standardwebhooks';
-import { b64 } from '../domain/encoding.js';
+import { b64 } from '@permis/sdk/encoding';
 import type { Random } from '../domain/runtime.js';
+import { InternalError } from '../domain/errors.js';
 
 /** Prefix of a Standard Webhooks symmetric secret. */
 export const WEBHOOK_SECRET_PREFIX = 'whsec_';
@@ -28,7 +29,7 @@ export interface WebhookHeaders {
  * receiver keeps working across a secret rotation). The first secret is the current one.
  */
 export function signWebhook(msg: { id: string; timestamp: Date; body: string; secrets: readonly string[] }): WebhookHeaders {
-  if (msg.secrets.length === 0) throw new Error('signWebhook needs at least one secret');
+  if (msg.secrets.length === 0) throw new InternalError('invalid_argument', 'signWebhook needs at least one secret');
   const signatures = msg.secrets.map((s) => new Webhook(s).sign(msg.id, msg.timestamp, msg.body));
   return {
     'webhook-id': msg.id,

@@ -13,7 +13,7 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import { b64url, concat, fromB64, sha256, utf8 } from '../domain/encoding.js';
+import { b64url, concat, fromB64, sha256, utf8 } from '@permis/sdk/encoding';
 import { type Random, systemRandom } from '../domain/runtime.js';
 
 /** Credential key types the soft authenticator can create. */

@@ -1,5 +1,5 @@
 /**
- * The rules for adding and changing catalogue terms (DESIGN §2: admins maintain the
+ * The rules for adding and changing catalogue terms (admins maintain the
  * vocabulary): kebab-case codes, an optional W3C DPV term, texts in ca, es and en,
  * `sensitive` only for data categories, a validity cap only for purposes. Pure, no I/O.
  */

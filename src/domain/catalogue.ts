@@ -1,5 +1,5 @@
 /**
- * The vocabulary (DESIGN §2): purposes, data categories and processing operations, each with
+ * The vocabulary: purposes, data categories and processing operations, each with
  * a kebab-case code, an optional W3C DPV term and text in ca, es and en. Pure rules, no I/O.
  */
 import { RuleError } from './errors.js';
@@ -41,7 +41,7 @@ export interface TermSelection {
   processing: readonly string[];
 }
 
-/** The cap on a consent's duration when no purpose sets one (DESIGN §3: every consent expires). */
+/** The cap on a consent's duration when no purpose sets one (every consent expires). */
 export const DEFAULT_VALIDITY_DAYS = 365;
 
 /** Syntax of a catalogue code or service client id (same rule as the database CHECK). */
@@ -87,7 +87,7 @@ export function assertTermsKnown(terms: readonly CatalogueTerm[], selection: Par
 
 /**
  * Throws `term_not_allowed` (400) when `requested` asks for anything outside `allowed`
- * (DESIGN §2: a request outside the service's registered set is refused). Use it with the
+ * (a request outside the service's registered set is refused). Use it with the
  * service's registration as `allowed` and the consent's terms as `requested`.
  */
 export function assertTermsAllowed(allowed: TermSelection, requested: Partial<TermSelection>): void {
@@ -98,10 +98,7 @@ export function assertTermsAllowed(allowed: TermSelection, requested: Partial<Te
     if (extra.length) refused[field] = extra;
   }
   if (Object.keys(refused).length) {
-    throw new RuleError(
-      'term_not_allowed',
-      'Term not allowed for this service',
-      `The service may not ask for: ${describe(refused)}.`,
+    throw new RuleError('term_not_allowed', `The service may not ask for: ${describe(refused)}.`,
       { notAllowed: refused },
     );
   }
@@ -128,5 +125,5 @@ function describe(byField: Partial<Record<keyof TermSelection, string[]>>): stri
 }
 
 function unknownTerms(unknown: Partial<Record<keyof TermSelection, string[]>>): RuleError {
-  return new RuleError('term_unknown', 'Unknown catalogue term', `Not in the catalogue: ${describe(unknown)}.`, { unknown });
+  return new RuleError('term_unknown', `Not in the catalogue: ${describe(unknown)}.`, { unknown });
 }

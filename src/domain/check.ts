@@ -1,6 +1,6 @@
 import { type ConsentStatus, effectiveStatus } from './consent.js';
 
-/** Why a check was denied (DESIGN §4.2). */
+/** Why a check was denied. */
 export const denyReasons = [
   'no_consent',
   'paused',
@@ -45,7 +45,7 @@ const covers = (c: CheckableConsent, q: CheckQuery): DenyReason | null => {
 };
 
 /**
- * Decides a check over all consents of one service for one subject (DESIGN §4.2): `permit`
+ * Decides a check over all consents of one service for one subject: `permit`
  * only if an active, unexpired consent covers the purpose, every category and every
  * processing operation. Otherwise the most telling reason: the status of the newest consent
  * that covers the request (paused, withdrawn, revoked, expired); else what the newest active

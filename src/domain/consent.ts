@@ -1,10 +1,10 @@
 import { ConflictError, IllegalTransitionError, RuleError } from './errors.js';
 
-/** DESIGN §3. W3C DPV: *withdrawn* is by the data subject, *revoked* by another party. */
+/** The statuses of a consent. W3C DPV: *withdrawn* is by the data subject, *revoked* by another party. */
 export const consentStatuses = ['active', 'paused', 'withdrawn', 'revoked', 'expired'] as const;
 export type ConsentStatus = (typeof consentStatuses)[number];
 
-/** What happened to a consent; each yields a new revision and a receipt (DESIGN §5). */
+/** What happened to a consent; each yields a new revision and a receipt. */
 export const consentEvents = ['granted', 'narrowed', 'paused', 'resumed', 'withdrawn', 'revoked', 'expired', 'renewed'] as const;
 export type ConsentEvent = (typeof consentEvents)[number];
 
@@ -76,7 +76,7 @@ export interface NarrowChange {
 const sorted = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
 
 /**
- * Applies a narrowing to `terms` (DESIGN §3: removing a purpose or category, or shortening
+ * Applies a narrowing to `terms` (removing a purpose or category, or shortening
  * validity). Widening anything is refused (it needs a new request); so is a change that
  * changes nothing.
  */
@@ -84,7 +84,7 @@ export function narrowTerms(terms: ConsentTerms, change: NarrowChange, now: Date
   const wider = (field: string, next: string[] | undefined, prev: string[]) => {
     const extra = (next ?? []).filter((x) => !prev.includes(x));
     if (extra.length) {
-      throw new RuleError('consent_not_narrower', 'Not a narrowing', `Narrowing cannot add to ${field}: ${extra.join(', ')}. Widening needs a new consent.`, {
+      throw new RuleError('consent_not_narrower', `Narrowing cannot add to ${field}: ${extra.join(', ')}. Widening needs a new consent.`, {
         field,
         added: extra,
       });
@@ -93,17 +93,17 @@ export function narrowTerms(terms: ConsentTerms, change: NarrowChange, now: Date
   wider('purposes', change.purposes, terms.purposes);
   wider('dataCategories', change.dataCategories, terms.dataCategories);
   wider('processing', change.processing, terms.processing);
-  if (change.purposes && change.purposes.length === 0) throw new RuleError('consent_not_narrower', 'Not a narrowing', 'A consent needs at least one purpose; withdraw it instead.');
+  if (change.purposes && change.purposes.length === 0) throw new RuleError('consent_not_narrower', 'A consent needs at least one purpose; withdraw it instead.');
   if (change.dataCategories && change.dataCategories.length === 0) {
-    throw new RuleError('consent_not_narrower', 'Not a narrowing', 'A consent needs at least one data category; withdraw it instead.');
+    throw new RuleError('consent_not_narrower', 'A consent needs at least one data category; withdraw it instead.');
   }
   const prevUntil = new Date(terms.validUntil);
   if (change.validUntil) {
     if (change.validUntil.getTime() > prevUntil.getTime()) {
-      throw new RuleError('consent_not_narrower', 'Not a narrowing', 'Narrowing cannot extend validUntil. Extending needs a new consent.', { field: 'validUntil' });
+      throw new RuleError('consent_not_narrower', 'Narrowing cannot extend validUntil. Extending needs a new consent.', { field: 'validUntil' });
     }
     if (change.validUntil.getTime() <= now.getTime()) {
-      throw new RuleError('validity_out_of_range', 'Validity out of range', 'validUntil must be in the future; to end the consent now, withdraw it.', { field: 'validUntil' });
+      throw new RuleError('validity_out_of_range', 'validUntil must be in the future; to end the consent now, withdraw it.', { field: 'validUntil' });
     }
   }
   const next: ConsentTerms = {

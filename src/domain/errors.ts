@@ -1,7 +1,9 @@
 /**
- * One error base class with a stable, typed `code` (the pattern of panva/jose).
- * The HTTP layer maps every PermisError to an RFC 9457 problem; anything else is an
- * opaque 500. Messages here are safe to show: never SQL, stack traces or internal ids.
+ * One error root with a stable, typed `code` (the pattern of panva/jose's JOSEError). The core
+ * knows no HTTP: each face maps codes to what it shows — `src/http/problem-table.ts` to RFC
+ * 9457 problems, `src/portal/error-pages.ts` to error pages — and anything that is not a
+ * PermisError, or whose code a face does not show, becomes an opaque "internal error".
+ * Messages are safe to show: never SQL, stack traces or internal ids.
  */
 
 /** Every stable machine code an API problem can carry; listed in the OpenAPI document. */
@@ -50,95 +52,170 @@ export const problemCodes = [
   'renewal_not_allowed',
 ] as const;
 
+/** A code an API caller may see in a problem document. */
 export type ProblemCode = (typeof problemCodes)[number];
 
-/** A field-level complaint attached to a validation problem. */
+/** RFC 6749 §5.2 error codes, as the token endpoint uses them (it answers with them, not with problems). */
+export const oauthErrorCodes = [
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+] as const;
+
+/** One RFC 6749 §5.2 error code. */
+export type OAuthErrorCode = (typeof oauthErrorCodes)[number];
+
+/** Codes of signing-key failures (operator problems found at start-up or by the CLI). */
+export type KeyErrorCode =
+  /** The key-encryption key is not 32 bytes. */
+  | 'kek_invalid'
+  /** The key-encryption key does not decrypt the stored private keys. */
+  | 'kek_mismatch'
+  /** A configured private JWK is malformed or its private and public halves disagree. */
+  | 'key_invalid'
+  /** A key id is already taken by another use or by a different key. */
+  | 'key_conflict'
+  /** The active key of a use has no private part this process can use. */
+  | 'key_unavailable'
+  /** A stored private key decrypts but does not match its public key. */
+  | 'key_corrupt'
+  /** Signing failed. */
+  | 'sign_failed';
+
+/**
+ * Codes no caller sees as such (a face shows them as an internal error, the database ones as
+ * "unavailable"): faults of the operator, the data or the code, each named so logs and tests
+ * can tell them apart.
+ */
+export type InternalCode =
+  | KeyErrorCode
+  /** The database could not be reached or the connection broke. */
+  | 'database_unavailable'
+  /** The database refused a statement (constraint, syntax, serialization…). */
+  | 'database_failed'
+  /** The database and the migration files disagree; start-up must stop. */
+  | 'migration_failed'
+  /** The stored log cannot be extended or proven (nodes, leaves or checkpoints disagree). */
+  | 'log_integrity'
+  /** A stored event cannot produce its committed leaf. */
+  | 'leaf_invalid'
+  /** A redaction would change an event's leaf. */
+  | 'redaction_failed'
+  /** A value has no RFC 8785 canonical JSON form. */
+  | 'not_canonical_json'
+  /** A WebAuthn credential's COSE key cannot be read (RFC 9052 §7). */
+  | 'cose_key_invalid'
+  /** A function was called against its contract (a bug). */
+  | 'invalid_argument'
+  /** Stored rows contradict each other (a bug, or a damaged row). */
+  | 'data_integrity';
+
+/** Every code a PermisError can carry. */
+export type ErrorCode = ProblemCode | OAuthErrorCode | InternalCode;
+
+/** A field-level complaint attached to a validation error. */
 export interface FieldError {
   /** JSON pointer-like dotted path of the offending field, e.g. `body.purposes.0`. */
   field: string;
   message: string;
 }
 
-/** Base class for every error that the API may show to its caller. */
-export class PermisError extends Error {
-  readonly code: ProblemCode;
-  readonly status: number;
-  readonly title: string;
-  readonly extra: Record<string, unknown>;
+/** Options every PermisError takes. */
+export interface PermisErrorOptions {
+  /** Facts about the failure a face may show (e.g. `{ currentStatus, action }`). */
+  data?: Record<string, unknown>;
+  /** The error this one wraps (a driver's, jose's, WebAuthn's). */
+  cause?: unknown;
+}
 
-  constructor(
-    code: ProblemCode,
-    status: number,
-    title: string,
-    detail?: string,
-    extra: Record<string, unknown> = {},
-  ) {
-    super(detail ?? title);
-    this.name = 'PermisError';
+/** The root of every error the core throws: a stable `code`, a safe message and optional data. */
+export class PermisError<C extends ErrorCode = ErrorCode> extends Error {
+  /** Stable and typed: callers branch on it, never on the message. */
+  readonly code: C;
+  /** Facts a face may show beside the message (problem extension members, for the API). */
+  readonly data: Readonly<Record<string, unknown>>;
+
+  constructor(code: C, message: string, options: PermisErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
     this.code = code;
-    this.status = status;
-    this.title = title;
-    this.extra = extra;
+    this.data = options.data ?? {};
   }
 }
 
-/** 400: the request is syntactically fine JSON but breaks the schema or a rule. */
-export class ValidationError extends PermisError {
+/** The input breaks its schema or a field rule. */
+export class ValidationError extends PermisError<'validation_failed'> {
   readonly errors: FieldError[];
   constructor(detail: string, errors: FieldError[] = []) {
-    super('validation_failed', 400, 'Request validation failed', detail, { errors });
+    super('validation_failed', detail, { data: { errors } });
     this.errors = errors;
   }
 }
 
-/** 404: the resource does not exist or is not the caller's (existence never leaks). */
-export class NotFoundError extends PermisError {
+/** The input is well formed but breaks a rule of the domain (the caller's fault). */
+export class RuleError extends PermisError<ProblemCode> {
+  constructor(code: ProblemCode, detail: string, data: Record<string, unknown> = {}, cause?: unknown) {
+    super(code, detail, { data, cause });
+  }
+}
+
+/** The resource does not exist or is not the caller's (existence never leaks). */
+export class NotFoundError extends PermisError<'not_found'> {
   constructor(what = 'resource') {
-    super('not_found', 404, 'Not found', `The ${what} does not exist.`);
+    super('not_found', `The ${what} does not exist.`);
   }
 }
 
-/** 401: no valid credentials were presented. */
-export class UnauthenticatedError extends PermisError {
-  constructor(detail = 'A valid session or access token is required.') {
-    super('unauthenticated', 401, 'Authentication required', detail);
+/** The request conflicts with the current state of the resource. */
+export class ConflictError extends PermisError<ProblemCode> {
+  constructor(code: ProblemCode, detail: string, data: Record<string, unknown> = {}) {
+    super(code, detail, { data });
   }
 }
 
-/** 403: authenticated, but not allowed. */
-export class ForbiddenError extends PermisError {
-  constructor(detail = 'You are not allowed to do this.') {
-    super('forbidden', 403, 'Forbidden', detail);
-  }
-}
-
-/** 409: the consent's current status does not allow the requested transition. */
-export class IllegalTransitionError extends PermisError {
+/** The consent's current status does not allow the requested transition. */
+export class IllegalTransitionError extends ConflictError {
   constructor(from: string, action: string) {
-    super('illegal_transition', 409, 'Illegal transition', `A consent that is ${from} cannot be ${action}.`, {
-      currentStatus: from,
-      action,
-    });
+    super('illegal_transition', `A consent that is ${from} cannot be ${action}.`, { currentStatus: from, action });
   }
 }
 
-/** 422-like rule failures that are still the caller's fault; we answer 400 with a specific code. */
-export class RuleError extends PermisError {
-  constructor(code: ProblemCode, title: string, detail: string, extra: Record<string, unknown> = {}) {
-    super(code, 400, title, detail, extra);
+/** Who is asking could not be established (no or bad credentials, a passkey that does not verify). */
+export class AuthenticationError extends PermisError<'unauthenticated' | 'passkey_verification_failed' | 'passkey_unknown'> {}
+
+/** No valid session or access token. */
+export class UnauthenticatedError extends AuthenticationError {
+  constructor(detail = 'A valid session or access token is required.') {
+    super('unauthenticated', detail);
   }
 }
 
-/** 409 for any other state conflict. */
-export class ConflictError extends PermisError {
-  constructor(code: ProblemCode, detail: string, extra: Record<string, unknown> = {}) {
-    super(code, 409, 'Conflict', detail, extra);
+/** Authenticated, but not allowed. */
+export class ForbiddenError extends PermisError<'forbidden' | 'insufficient_scope'> {
+  constructor(detail = 'You are not allowed to do this.', code: 'forbidden' | 'insufficient_scope' = 'forbidden', data: Record<string, unknown> = {}) {
+    super(code, detail, { data });
   }
 }
 
-/** 503: a dependency (the database) is not reachable right now. */
-export class UnavailableError extends PermisError {
-  constructor(detail = 'The service is temporarily unavailable; try again shortly.') {
-    super('service_unavailable', 503, 'Service unavailable', detail);
+/** A dependency (the database, the log) cannot serve this right now; trying again later may work. */
+export class UnavailableError extends PermisError<'service_unavailable' | 'not_ready' | 'erasure_incomplete'> {
+  constructor(detail = 'The service is temporarily unavailable; try again shortly.', code: 'service_unavailable' | 'not_ready' | 'erasure_incomplete' = 'service_unavailable') {
+    super(code, detail);
   }
 }
+
+/** A token-endpoint refusal (RFC 6749 §5.2); `message` is the safe `error_description`. */
+export class OAuthError extends PermisError<OAuthErrorCode> {
+  constructor(code: OAuthErrorCode, description: string) {
+    super(code, description);
+  }
+}
+
+/** A fault no caller caused: operator, data or code. Faces log it and show an internal error. */
+export class InternalError extends PermisError<InternalCode> {}
+
+/** True when `err` is a PermisError whose code is one an API caller may see. */
+export const isProblemCode = (code: string): code is ProblemCode => (problemCodes as readonly string[]).includes(code);

@@ -22,10 +22,10 @@ export function renewalValidUntil(terms: ConsentTerms, now: Date, capDays: numbe
   const max = now.getTime() + capDays * DAY_MS;
   if (asked) {
     if (asked.getTime() <= now.getTime() + 60_000) {
-      throw new RuleError('validity_out_of_range', 'Validity out of range', 'validUntil must be at least a minute in the future.', { field: 'validUntil' });
+      throw new RuleError('validity_out_of_range', 'validUntil must be at least a minute in the future.', { field: 'validUntil' });
     }
     if (asked.getTime() > max) {
-      throw new RuleError('validity_out_of_range', 'Validity out of range', `validUntil may be at most ${capDays} days from now (${new Date(max).toISOString()}) for these purposes.`, {
+      throw new RuleError('validity_out_of_range', `validUntil may be at most ${capDays} days from now (${new Date(max).toISOString()}) for these purposes.`, {
         field: 'validUntil',
         maxValidUntil: new Date(max).toISOString(),
       });

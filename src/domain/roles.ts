@@ -1,8 +1,8 @@
 /**
- * Roles a passkey account may hold (DESIGN §1) and the one-time enrolment codes that
+ * Roles a passkey account may hold and the one-time enrolment codes that
  * grant them. Pure rules, no I/O.
  */
-import { sha256, toHex } from './encoding.js';
+import { sha256, toHex } from '@permis/sdk/encoding';
 import type { Random } from './runtime.js';
 
 /** The roles a citizen account can hold besides being a citizen. */

@@ -1,5 +1,5 @@
 /**
- * The scopes a city service's access token can carry (issue 3, DESIGN §1). Scope strings
+ * The scopes a city service's access token can carry. Scope strings
  * follow RFC 6749 §3.3: space-delimited, case-sensitive, order without meaning.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The rules of a change to a registered service (DESIGN §1: admins update the registry):
+ * The rules of a change to a registered service (admins update the registry):
  * the same field rules as a registration (domain/service.ts), every field optional, at least
  * one present. The client id and the keys are not changed here. Pure, no I/O.
  */

@@ -1,5 +1,5 @@
 /**
- * A registered city service (DESIGN §1, §3): who it is, its controller, what it may ask
+ * A registered city service: who it is, its controller, what it may ask
  * for, its public keys and whether it is active. Pure types and the input rules, no I/O.
  */
 import { z } from 'zod';
@@ -42,7 +42,7 @@ export interface PublicJwks {
 /** A service as stored. */
 export interface Service {
   id: string;
-  /** Kebab-case slug, unique; the OAuth `client_id` of issue 3. */
+  /** Kebab-case slug, unique; its OAuth `client_id` (RFC 6749 §2.2). */
   clientId: string;
   name: Localised;
   description: Localised;

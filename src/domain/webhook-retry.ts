@@ -1,5 +1,5 @@
 /**
- * The webhook retry schedule (DESIGN §7: exponential backoff for at least 24 h).
+ * The webhook retry schedule (exponential backoff for at least 24 h).
  *
  * After failed attempt k (1-based) the next attempt waits RETRY_DELAYS_SECONDS[k-1], scaled by
  * a jitter factor in [0.8, 1.2) so that many endpoints failing together do not retry in

@@ -87,7 +87,7 @@ export const isLoopbackHost = (hostname: string): boolean => LOOPBACK_HOSTS.has(
  */
 export function checkWebhookUrl(input: string): string {
   const refuse = (why: string): never => {
-    throw new RuleError('webhook_url_refused', 'Webhook URL refused', `The webhook URL is refused: ${why}.`, {
+    throw new RuleError('webhook_url_refused', `The webhook URL is refused: ${why}.`, {
       errors: [{ field: 'body.url', message: why }],
     });
   };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { b64url, fromB64 } from '../domain/encoding.js';
+import { b64url, fromB64 } from '@permis/sdk/encoding';
 
 const B64URL_32 = /^[A-Za-z0-9_-]{43}$/;
 

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 
 const order = { debug: 0, info: 1, warn: 2, error: 3 } as const;
 

@@ -1,7 +1,7 @@
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { resumeErasures } from '../erasure/erase-citizen.js';
 import { sweepExpired } from '../jobs/expiry-sweep.js';
-import { runIntegrator } from '../jobs/integrator.js';
+import { integrateLog } from '../log/integrate-log.js';
 import { deliverWebhooks } from '../jobs/webhook-delivery.js';
 import { deliverMail } from '../jobs/mail-delivery.js';
 import { scanReminders } from '../jobs/reminder-scan.js';
@@ -70,11 +70,11 @@ export function startBackgroundJobs(
           }),
         ]
       : []),
-    // DESIGN §6: the log integrator signs a checkpoint at least once a second while events arrive.
+    // The log integrator signs a checkpoint at least once a second while events arrive.
     // Node's synchronous SHA-256 instead of a WebCrypto promise per hash; batches of 5,000 keep
     // each checkpoint well under a second while catching up (~30,000 leaves/s, see README).
     every(1, 'log integrator', async () => {
-      await runIntegrator(deps, { batch: 5000, sha256: nodeSha256 });
+      await integrateLog(deps, { batch: 5000, sha256: nodeSha256 });
     }),
   ];
   return { stop: () => timers.forEach((t) => clearInterval(t)) };

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { httpMailTransport } from '../notifications/http-mail-transport.js';
 import type { MailTransport } from '../notifications/mail-transport.js';
 import type { Env } from './config.js';

@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server';
-import { createApp } from '../http/app.js';
+import { createApp } from './app.js';
 import { ConfigError, parseEnv } from './config.js';
 import { jsonLogger } from './log.js';
 import { startBackgroundJobs } from './node-jobs.js';

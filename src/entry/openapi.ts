@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock, systemRandom } from '../domain/runtime.js';
-import { createApp } from '../http/app.js';
-import type { AppDeps } from '../http/deps.js';
+import { createApi } from '../http/app.js';
+import type { AppDeps } from '../core/deps.js';
 import { openApiDocument } from '../http/openapi-document.js';
 
 /** Where the committed document lives. */
@@ -35,7 +35,7 @@ export function renderOpenApi(): string {
       pairwiseSecret: new Uint8Array(32),
     },
   };
-  return `${JSON.stringify(openApiDocument(createApp(deps)), null, 2)}\n`;
+  return `${JSON.stringify(openApiDocument(createApi(deps)), null, 2)}\n`;
 }
 
 const check = process.argv.includes('--check');

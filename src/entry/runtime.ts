@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type KeyRing, openKeyRing } from '../crypto/key-ring.js';
+import { type KeyRing } from '../crypto/key-ring.js';
+import { openKeyRing } from '../keys/open-key-ring.js';
 import { deriveKey } from '../crypto/derive-key.js';
-import { fromB64 } from '../domain/encoding.js';
+import { fromB64 } from '@permis/sdk/encoding';
 import { type Clock, type Random, systemClock, systemRandom } from '../domain/runtime.js';
-import type { AppConfig, AppDeps } from '../http/deps.js';
+import type { AppConfig, AppDeps } from '../core/deps.js';
 import type { Db } from '../storage/db.js';
 import { migrate } from '../storage/migrate.js';
 import { openPglite } from '../storage/pglite.js';
@@ -61,11 +62,14 @@ export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): P
   const clock = systemClock;
   const random = systemRandom;
   let ring: Promise<KeyRing> | undefined;
+  // The ring may open before deps(log) names the logger; its background failures go to it then.
+  let log: AppDeps['log'];
   const keys = () =>
     (ring ??= openKeyRing(db, {
       kek,
       clock,
       random,
+      log: (...args) => log?.(...args),
       configured: {
         ...(env.RECEIPT_SIGNING_KEY ? { receipt: env.RECEIPT_SIGNING_KEY } : {}),
         ...(env.TOKEN_SIGNING_KEY ? { token: env.TOKEN_SIGNING_KEY } : {}),
@@ -80,7 +84,8 @@ export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): P
     clock,
     random,
     keys,
-    async deps(log) {
+    async deps(logTo) {
+      log = logTo;
       const config: AppConfig = {
         publicUrl,
         rpId: new URL(publicUrl).hostname,
@@ -93,7 +98,7 @@ export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): P
         pairwiseSecret: env.PAIRWISE_SECRET ? fromB64(env.PAIRWISE_SECRET) : await deriveKey(kek, 'permis pairwise subject v1'),
         notifications: await notificationConfig(env, kek, publicUrl),
       };
-      return { db, keys: await keys(), clock, random, config, sha256: nodeSha256, ...(log ? { log } : {}) };
+      return { db, keys: await keys(), clock, random, config, sha256: nodeSha256, ...(logTo ? { log: logTo } : {}) };
     },
     async close() {
       await db.close();

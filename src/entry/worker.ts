@@ -3,16 +3,16 @@
  * Background work runs from Cron Triggers (`scheduled`). Migrations are not run here: apply
  * them with `npm run migrate` against the same database before deploying.
  */
-import { openKeyRing } from '../crypto/key-ring.js';
+import { openKeyRing } from '../keys/open-key-ring.js';
 import { deriveKey } from '../crypto/derive-key.js';
-import { fromB64 } from '../domain/encoding.js';
+import { fromB64 } from '@permis/sdk/encoding';
 import { systemClock, systemRandom } from '../domain/runtime.js';
-import { createApp } from '../http/app.js';
-import type { AppDeps } from '../http/deps.js';
+import { createApp } from './app.js';
+import type { AppDeps } from '../core/deps.js';
 import { resumeErasures } from '../erasure/erase-citizen.js';
 import { sweepExpired } from '../jobs/expiry-sweep.js';
 import { deliverWebhooks } from '../jobs/webhook-delivery.js';
-import { runIntegrator } from '../jobs/integrator.js';
+import { integrateLog } from '../log/integrate-log.js';
 import { deliverMail } from '../jobs/mail-delivery.js';
 import { scanReminders } from '../jobs/reminder-scan.js';
 import { httpMailTransport } from '../notifications/http-mail-transport.js';
@@ -44,10 +44,12 @@ async function depsFor(env: WorkerEnv): Promise<AppDeps> {
   const kek = fromB64(e.KEY_ENCRYPTION_KEY);
   const db = openPostgres({ url, max: 5 });
   const publicUrl = publicUrlOf(e);
+  const log: AppDeps['log'] = (level, msg, fields) => console[level === 'info' ? 'log' : level](JSON.stringify({ level, msg, ...fields }));
   const keys = await openKeyRing(db, {
     kek,
     clock: systemClock,
     random: systemRandom,
+    log,
     configured: {
       ...(e.RECEIPT_SIGNING_KEY ? { receipt: e.RECEIPT_SIGNING_KEY } : {}),
       ...(e.TOKEN_SIGNING_KEY ? { token: e.TOKEN_SIGNING_KEY } : {}),
@@ -71,7 +73,7 @@ async function depsFor(env: WorkerEnv): Promise<AppDeps> {
       pairwiseSecret: e.PAIRWISE_SECRET ? fromB64(e.PAIRWISE_SECRET) : await deriveKey(kek, 'permis pairwise subject v1'),
       notifications: await notificationConfig(e, kek, publicUrl),
     },
-    log: (level, msg, fields) => console[level === 'info' ? 'log' : level](JSON.stringify({ level, msg, ...fields })),
+    log,
   };
 }
 
@@ -96,7 +98,7 @@ export default {
   },
   // Cron Trigger (every minute): expiry sweep, reminders, e-mail, webhook delivery, then the log integrator once
   // a second for CRON_INTEGRATOR_SECONDS (default 50 s, most of the minute: Cron Triggers fire
-  // at most once a minute; DESIGN §6 wants a checkpoint at least once a second while events
+  // at most once a minute; we want a checkpoint at least once a second while events
   // arrive). Only one integrator runs at a time anywhere (advisory lock), so overlapping
   // invocations are harmless.
   async scheduled(_event: unknown, env: WorkerEnv, ctx: ExecutionContextLike): Promise<void> {
@@ -116,7 +118,7 @@ export default {
         await deliverWebhooks(deps, { fetch: (u, i) => fetch(u, i), batch: 500, concurrency: 16 });
         const until = Date.now() + integratorSeconds(env) * 1000;
         while (Date.now() < until) {
-          await runIntegrator(deps);
+          await integrateLog(deps);
           await new Promise((r) => setTimeout(r, 1000));
         }
       })().finally(() => deps.db.close()),

@@ -1,5 +1,5 @@
 /**
- * Erasure of a citizen's account (GDPR Art. 17, DESIGN §4.3 and §6), in this order:
+ * Erasure of a citizen's account (GDPR Art. 17), in this order:
  *
  * 1. One transaction withdraws every active or paused consent (reason `erasure`; one already
  *    past its validity is recorded as expired instead), each with its revision, receipt,
@@ -19,10 +19,10 @@
  */
 import { expireRequest, rejectRequest } from '../consent/decide-request.js';
 import { transitionConsent } from '../consent/transition-consent.js';
-import { ConflictError, NotFoundError, PermisError } from '../domain/errors.js';
+import { ConflictError, NotFoundError, UnavailableError } from '../domain/errors.js';
 import { uuidv7 } from '../domain/ids.js';
-import type { AppDeps } from '../http/deps.js';
-import { runIntegrator } from '../jobs/integrator.js';
+import type { AppDeps } from '../core/deps.js';
+import { integrateLog } from '../log/integrate-log.js';
 import { insertAuditEvent } from '../storage/audit-repo.js';
 import { DbError, type Sql } from '../storage/db.js';
 import {
@@ -88,22 +88,19 @@ export interface ErasureResult {
 }
 
 /** 503 `erasure_incomplete`: events kept arriving or the integrator was busy; what was done stays done. */
-export class ErasureIncompleteError extends PermisError {
+export class ErasureIncompleteError extends UnavailableError {
   constructor() {
     super(
-      'erasure_incomplete',
-      503,
-      'Erasure not finished yet',
       'Your consents are withdrawn, but the erasure could not finish yet; it will be completed automatically, or try again in a minute.',
+      'erasure_incomplete',
     );
   }
 }
 
 /** An internal signal: something changed under step 3; run the steps again. */
-class NotReady extends Error {
+class NotReady extends UnavailableError {
   constructor(why: string) {
-    super(why);
-    this.name = 'NotReady';
+    super(why, 'erasure_incomplete');
   }
 }
 
@@ -165,7 +162,7 @@ async function integrateFirst(deps: AppDeps, citizenId: string, opts: ErasureOpt
   const attempts = opts.integrationAttempts ?? 50;
   for (let i = 0; i < attempts; i++) {
     // Returns at once when another integrator holds the lock; that one integrates them soon.
-    await runIntegrator(deps);
+    await integrateLog(deps);
     if (!(await hasPendingEventsNaming(deps.db, citizenId, refs))) return;
     await (opts.pause ?? defaultPause)(INTEGRATION_PAUSE_MS);
   }

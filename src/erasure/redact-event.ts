@@ -1,11 +1,12 @@
 /**
- * Redaction of one audit event for an erasure (DESIGN §6, GDPR Art. 17): the personal values
+ * Redaction of one audit event for an erasure (GDPR Art. 17): the personal values
  * the event's leaf committed to — exactly the JSON pointers in its `pseudonyms` — are set to
  * null and its salt is dropped, so the leaf builder takes the stored pseudonyms instead and
  * the leaf, and with it the Merkle tree, stays byte for byte the same.
  */
 import { buildLeaf, type LeafEvent } from '../crypto/log-leaf.js';
 import { bytesEqual } from '../crypto/merkle/index.js';
+import { InternalError } from '../domain/errors.js';
 
 /** Whose values to redact: the citizen's id, and their subjectRefs as `serviceId subjectRef` pairs. */
 export interface RedactionSubject {
@@ -18,10 +19,9 @@ export interface RedactionSubject {
 export const subjectKey = (serviceId: string, subjectRef: string): string => `${serviceId} ${subjectRef}`;
 
 /** The redaction would change the event's leaf: never written (a bug, or a damaged row). */
-export class RedactionError extends Error {
+export class RedactionError extends InternalError {
   constructor(message: string) {
-    super(message);
-    this.name = 'RedactionError';
+    super('redaction_failed', message);
   }
 }
 

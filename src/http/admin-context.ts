@@ -2,7 +2,8 @@
 import type { Context } from 'hono';
 import { ValidationError } from '../domain/errors.js';
 import type { AdminContext } from '../storage/admin-audit.js';
-import type { AppDeps, AppEnv } from './deps.js';
+import type { AppDeps } from '../core/deps.js';
+import type { AppEnv } from './env.js';
 
 /** The admin context of a request that passed `citizenAuth` and `requireRole(deps, 'admin')`. */
 export function adminContext(deps: AppDeps, c: Context<AppEnv>): AdminContext {

@@ -1,18 +1,15 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { PermisError, UnavailableError, ValidationError } from '../domain/errors.js';
-import { DbError } from '../storage/db.js';
-import type { AppDeps, AppEnv } from './deps.js';
-import { isPortalPath } from '../portal/paths.js';
-import { portalNotFound, portalRoutes } from '../portal/portal.js';
-import type { PortalEnv } from '../portal/portal-env.js';
+import { isProblemCode, PermisError, type ProblemCode, UnavailableError } from '../domain/errors.js';
+import type { AppDeps } from '../core/deps.js';
+import type { AppEnv } from './env.js';
 import { jsonOnly } from './middleware/json-only.js';
-import { fieldErrors, problemResponse } from './problem.js';
+import { problemResponse } from './problem.js';
+import { newRouter } from './router.js';
 import { adminRoutes } from './routes/admin.js';
 import { catalogueRoutes } from './routes/catalogue.js';
 import { citizenAccountRoutes } from './routes/citizen-account.js';
@@ -37,24 +34,13 @@ import { adminMailRoutes } from './routes/admin-mail.js';
 import { meNotificationRoutes } from './routes/me-notifications.js';
 import { renewalRoutes } from './routes/renewal.js';
 
-/** A fresh OpenAPIHono whose validation failures become `validation_failed` problems. */
-export function newRouter(): OpenAPIHono<AppEnv> {
-  return new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
-      if (!result.success) {
-        const part = result.target === 'json' ? 'body' : result.target;
-        const errors = fieldErrors(part, result.error.issues);
-        throw new ValidationError(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
-      }
-    },
-  });
-}
-
 /**
- * Builds the whole HTTP app from its dependencies. Nothing is looked up: database, keys,
- * clock, randomness and configuration all come in through `deps`.
+ * Builds the API (`/v1/…`, `/.well-known/…`, health, `/openapi.json`, `/docs`) from its
+ * dependencies. Nothing is looked up: database, keys, clock, randomness and configuration
+ * all come in through `deps`. The composition root (`src/entry/app.ts`) mounts it beside
+ * the portal.
  */
-export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+export function createApi(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = newRouter();
   const log = deps.log ?? (() => {});
 
@@ -68,7 +54,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     methodNotAllowed({
       app,
       onMethodNotAllowed: (c, methods) =>
-        problemResponse(c, new PermisError('method_not_allowed', 405, 'Method not allowed', `Allowed: ${methods.join(', ')}.`), {
+        problemResponse(c, new PermisError('method_not_allowed', `Allowed: ${methods.join(', ')}.`), {
           Allow: methods.join(', '),
         }),
     }),
@@ -92,31 +78,13 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     },
     crossOriginEmbedderPolicy: false,
   });
-  const pageHeaders = secureHeaders({
-    // Portal pages: our own stylesheet and script only, nothing inline, no framing, forms
-    // post only to us (CSP Level 3 §6.1.3, §6.3.2.5 form-action, §6.4.2 frame-ancestors).
-    contentSecurityPolicy: {
-      defaultSrc: ["'none'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'", 'data:'],
-      connectSrc: ["'self'"],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-      baseUri: ["'none'"],
-    },
-    strictTransportSecurity: 'max-age=63072000; includeSubDomains',
-    crossOriginResourcePolicy: 'same-origin',
-    referrerPolicy: 'same-origin',
-    xFrameOptions: 'DENY',
-  });
-  app.use('*', (c, next) => (c.req.path === '/docs' ? docsHeaders(c, next) : isPortalPath(c.req.path) ? pageHeaders(c, next) : apiHeaders(c, next)));
+  app.use('*', (c, next) => (c.req.path === '/docs' ? docsHeaders(c, next) : apiHeaders(c, next)));
   app.use(
     '*',
     bodyLimit({
       maxSize: deps.config.bodyLimitBytes,
       onError: () => {
-        throw new PermisError('payload_too_large', 413, 'Payload too large', `Bodies are limited to ${deps.config.bodyLimitBytes} bytes.`);
+        throw new PermisError('payload_too_large', `Bodies are limited to ${deps.config.bodyLimitBytes} bytes.`);
       },
     }),
   );
@@ -145,36 +113,29 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', renewalRoutes(deps));
   app.route('/', adminMailRoutes(deps));
   app.route('/', docsRoutes(deps, app));
-  app.route('/', portalRoutes(deps) as never);
 
-  app.notFound((c) =>
-    isPortalPath(c.req.path)
-      ? portalNotFound(c as never as Context<PortalEnv>)
-      : problemResponse(c, new PermisError('not_found', 404, 'Not found', 'No such route.')),
-  );
+  app.notFound((c) => problemResponse(c, new PermisError('not_found', 'No such route.')));
 
-  // One place maps known errors to problems; everything else is an opaque 500.
+  // One place maps errors to problems (codes through problem-table.ts); everything else is an opaque 500.
   app.onError((err, c) => {
-    if (err instanceof PermisError) return problemResponse(c, err);
-    if (err instanceof HTTPException) {
-      if (err.status === 400 && /malformed json/i.test(err.message)) {
-        return problemResponse(c, new PermisError('malformed_json', 400, 'Malformed JSON', 'The request body is not valid JSON.'));
-      }
-      if (err.status < 500) {
-        return problemResponse(c, new PermisError('validation_failed', err.status, 'Bad request', 'The request could not be understood.'));
-      }
+    if (err instanceof PermisError && isProblemCode(err.code)) return problemResponse(c, err as PermisError<ProblemCode>);
+    if (err instanceof HTTPException && err.status < 500) {
+      return /malformed json/i.test(err.message)
+        ? problemResponse(c, new PermisError('malformed_json', 'The request body is not valid JSON.'))
+        : problemResponse(c, new PermisError('validation_failed', 'The request could not be understood.'));
     }
-    if (err instanceof DbError && err.isConnection) {
+    if (err instanceof PermisError && err.code === 'database_unavailable') {
       log('warn', 'database unavailable', { requestId: c.get('requestId'), message: err.message });
       return problemResponse(c, new UnavailableError(), { 'Retry-After': '5' });
     }
     log('error', 'unhandled error', {
       requestId: c.get('requestId'),
       name: err instanceof Error ? err.name : typeof err,
+      ...(err instanceof PermisError ? { code: err.code } : {}),
       message: err instanceof Error ? err.message : String(err),
       stack: err instanceof Error ? err.stack : undefined,
     });
-    return problemResponse(c, new PermisError('internal_error', 500, 'Internal error', 'Something went wrong on our side.'));
+    return problemResponse(c, new PermisError('internal_error', 'Something went wrong on our side.'));
   });
 
   return app;

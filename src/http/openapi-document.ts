@@ -1,11 +1,11 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { problemCodes } from '../domain/errors.js';
-import type { AppEnv } from './deps.js';
+import type { AppEnv } from './env.js';
 
 /** The package version, written into the OpenAPI document. */
 export const API_VERSION = '0.1.0';
 
-/** Builds the OpenAPI 3.1 document of `app` (DESIGN §8); deterministic for a given code base. */
+/** Builds the OpenAPI 3.1 document of `app`; deterministic for a given code base. */
 export function openApiDocument(app: OpenAPIHono<AppEnv>, serverUrl?: string) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'http',

@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { type FieldError, PermisError, problemCodes } from '../domain/errors.js';
+import { type FieldError, PermisError, type ProblemCode, problemCodes } from '../domain/errors.js';
+import { problemShape } from './problem-table.js';
 
 /** RFC 9457 §3: the problem details object, plus our stable `code`. */
 export const ProblemSchema = z
@@ -48,20 +49,21 @@ export function problemResponses(...statuses: number[]) {
 /** The `type` URI for a code (RFC 9457 §3.1.1: a URI reference identifying the problem type). */
 export const problemType = (code: string): string => `urn:permis:problem:${code}`;
 
-/** Renders a PermisError as an `application/problem+json` response. */
-export function problemResponse(c: Context, err: PermisError, headers: Record<string, string> = {}): Response {
+/** Renders a PermisError whose code callers may see as an `application/problem+json` response (status and title from the problem table). */
+export function problemResponse(c: Context, err: PermisError<ProblemCode>, headers: Record<string, string> = {}): Response {
+  const { status, title } = problemShape(err);
   const body: Problem = {
     type: problemType(err.code),
-    title: err.title,
-    status: err.status,
+    title,
+    status,
     detail: err.message,
     code: err.code,
     instance: c.req.path,
-    ...err.extra,
+    ...err.data,
   };
   const requestId = c.get('requestId') as string | undefined;
   if (requestId) body.requestId = requestId;
-  return c.body(JSON.stringify(body), err.status as ContentfulStatusCode, {
+  return c.body(JSON.stringify(body), status as ContentfulStatusCode, {
     ...headers,
     'content-type': 'application/problem+json',
   });
@@ -75,4 +77,3 @@ export function fieldErrors(part: string, issues: readonly z.core.$ZodIssue[]): 
   }));
 }
 
-export { PermisError };

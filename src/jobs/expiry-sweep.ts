@@ -1,6 +1,6 @@
 import { transitionConsent } from '../consent/transition-consent.js';
 import { PermisError } from '../domain/errors.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { findExpiredIds } from '../storage/consents-repo.js';
 import { findExpiredRequestIds } from '../storage/requests-repo.js';
 import { expireRequest } from '../consent/decide-request.js';

@@ -16,7 +16,7 @@ import { makeLinkToken } from '../crypto/link-token.js';
 import { uuidv7 } from '../domain/ids.js';
 import { channelOn } from '../domain/notifications.js';
 import { retryDelayMs } from '../domain/webhook-retry.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { mailSettings, type MailSettings, reminderSettings } from '../notifications/notification-config.js';
 import { type MailComposer, MailSendError, type MailTransport, type OutgoingMail } from '../notifications/mail-transport.js';
 import { notificationTarget } from '../notifications/notification-target.js';

@@ -10,7 +10,7 @@
  */
 import { dedupeKey, dueReminderDays, requestExpiringNow } from '../domain/notifications.js';
 import { effectiveStatus } from '../domain/consent.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { reminderSettings } from '../notifications/notification-config.js';
 import { notifyCitizen } from '../notifications/notify-citizen.js';
 import { consentsDueForReminder, lockConsentForReminder, lockRequestForWarning, requestsDueForWarning } from '../storage/reminder-candidates.js';

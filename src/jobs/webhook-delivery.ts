@@ -1,5 +1,5 @@
 /**
- * Webhook delivery from the transactional outbox (DESIGN §7), following Standard Webhooks:
+ * Webhook delivery from the transactional outbox, following Standard Webhooks:
  * each due message is POSTed as JSON to its service's endpoint with `webhook-id` (the outbox
  * id, the same on every retry), `webhook-timestamp` and `webhook-signature`. A 2xx answer
  * delivers it; anything else (other status, redirect, network error, timeout) schedules a
@@ -14,7 +14,7 @@
 import { signWebhook } from '../crypto/webhook-signature.js';
 import { uuidv7 } from '../domain/ids.js';
 import { retryDelayMs } from '../domain/webhook-retry.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { type AttemptOutcome, type ClaimedMessage, claimDueMessages, markUnroutable, recordAttempt } from '../storage/webhook-deliveries-repo.js';
 import { signingSecrets } from '../storage/webhook-endpoints-repo.js';
 import { sequenceFeed } from '../storage/webhook-feed.js';

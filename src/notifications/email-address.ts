@@ -7,7 +7,7 @@ import { sealAddress } from '../crypto/address-seal.js';
 import { normaliseEmailAddress } from '../domain/email-address.js';
 import { ConflictError, NotFoundError, PermisError } from '../domain/errors.js';
 import { uuidv7 } from '../domain/ids.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { insertAuditEvent } from '../storage/audit-repo.js';
 import type { Sql } from '../storage/db.js';
 import { countConfirmationsSince, enqueueMail } from '../storage/notification-mail-repo.js';
@@ -20,7 +20,7 @@ export const MAX_CONFIRMATIONS_PER_DAY = 5;
 async function queueConfirmation(tx: Sql, deps: AppDeps, citizenId: string, addressId: string): Promise<void> {
   const now = deps.clock.now();
   if ((await countConfirmationsSince(tx, citizenId, new Date(now.getTime() - 86_400_000))) >= MAX_CONFIRMATIONS_PER_DAY) {
-    throw new PermisError('rate_limited', 429, 'Too many requests', `At most ${MAX_CONFIRMATIONS_PER_DAY} confirmation messages a day; try again tomorrow.`);
+    throw new PermisError('rate_limited', `At most ${MAX_CONFIRMATIONS_PER_DAY} confirmation messages a day; try again tomorrow.`);
   }
   await enqueueMail(tx, { id: uuidv7(deps.clock, deps.random), citizenId, addressId, kind: 'confirmation', notificationId: null, eventType: 'email.confirmation', createdAt: now });
 }

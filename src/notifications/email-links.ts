@@ -5,15 +5,15 @@
  * it was made for; a tampered, foreign or expired link is refused with 400 `link_invalid`.
  */
 import { readLinkToken } from '../crypto/link-token.js';
-import { PermisError } from '../domain/errors.js';
+import { RuleError } from '../domain/errors.js';
 import { uuidv7 } from '../domain/ids.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { insertAuditEvent } from '../storage/audit-repo.js';
 import type { Sql } from '../storage/db.js';
 import { confirmAddress, deleteAddressById, findAddressById } from '../storage/notification-settings-repo.js';
 import { requireMail } from './notification-config.js';
 
-const invalid = () => new PermisError('link_invalid', 400, 'Link invalid', 'This link is not valid, or no longer: ask for a new one from your notification settings.');
+const invalid = () => new RuleError('link_invalid', 'This link is not valid, or no longer: ask for a new one from your notification settings.');
 
 /**
  * Confirms the address a confirmation link names. Returns `confirmed` (now or before). An

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import type { Sql } from '../storage/db.js';
 import { listNotifications, type NotificationRow } from '../storage/notifications-repo.js';
 import { readNotificationSettings } from './notification-settings.js';

@@ -1,6 +1,6 @@
 /** The citizen's inbox: read it, mark one or all notifications read. */
 import { NotFoundError } from '../domain/errors.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import type { Sql } from '../storage/db.js';
 import { countUnread, listNotifications, markAllRead, markRead, type NotificationRow } from '../storage/notifications-repo.js';
 

@@ -1,7 +1,7 @@
 /** The mail outbox as operators see it: counts by status (gauges), pages, one mail's log, a retry of a dead letter. */
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { uuidv7 } from '../domain/ids.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { insertAuditEvent } from '../storage/audit-repo.js';
 import type { Db, Sql } from '../storage/db.js';
 import { findMail, listMail, listMailAttempts, type MailAttempt, mailCounts, type MailRow, type MailStatus, requeueMail } from '../storage/notification-mail-repo.js';

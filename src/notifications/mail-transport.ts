@@ -33,7 +33,7 @@ export interface MailTransport {
 export class MailSendError extends PermisError {
   readonly permanent: boolean;
   constructor(detail: string, permanent: boolean) {
-    super('mail_unavailable', 503, 'Mail not sent', detail);
+    super('mail_unavailable', detail);
     this.name = 'MailSendError';
     this.permanent = permanent;
   }

@@ -1,7 +1,7 @@
 /** A citizen's notification settings: language, the channels they turned off, their e-mail address. */
 import { openAddress } from '../crypto/address-seal.js';
 import { channelOn, isSecurityNotice, type MutedChannels, normaliseMuted, notificationTypes, type NotificationType } from '../domain/notifications.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import type { Sql } from '../storage/db.js';
 import { findAddress, findSettings, type NotificationLanguage, saveSettings } from '../storage/notification-settings-repo.js';
 import { addressKeyOf, mailSettings } from './notification-config.js';

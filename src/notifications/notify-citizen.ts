@@ -7,7 +7,7 @@
  */
 import { channelOn, type NotificationType } from '../domain/notifications.js';
 import { uuidv7 } from '../domain/ids.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import type { Sql } from '../storage/db.js';
 import { enqueueMail } from '../storage/notification-mail-repo.js';
 import { findAddress, findSettings } from '../storage/notification-settings-repo.js';

@@ -7,7 +7,7 @@
  *    The session token lives in an HttpOnly cookie, so a page on another site can neither
  *    read it nor compute the form token.
  */
-import { b64url, concat, sha256, utf8 } from '../domain/encoding.js';
+import { b64url, concat, sha256, utf8 } from '@permis/sdk/encoding';
 
 const LABEL = utf8('permis-portal-csrf-v1\0');
 

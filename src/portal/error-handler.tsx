@@ -1,30 +1,14 @@
 import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { PermisError } from '../domain/errors.js';
-import type { AppDeps } from '../http/deps.js';
-import { DbError } from '../storage/db.js';
-import { CsrfError, SignInRequired } from './errors.js';
+import { isProblemCode, PermisError, type ProblemCode } from '../domain/errors.js';
+import type { AppDeps } from '../core/deps.js';
+import { errorPageShape } from './error-pages.js';
+import { SignInRequired } from './errors.js';
 import { negotiateLocale } from './i18n/locale.js';
 import { type MessageKey, portalTranslator } from './messages/index.js';
 import type { PortalEnv } from './portal-env.js';
 import { ErrorPage } from './views/error-page.js';
 import { type Page, pageOf } from './views/page.js';
-
-const SHOWN: Record<string, MessageKey> = {
-  not_found: 'error.not_found',
-  forbidden: 'error.forbidden',
-  unauthenticated: 'error.unauthenticated',
-  validation_failed: 'error.validation_failed',
-  illegal_transition: 'error.illegal_transition',
-  request_not_pending: 'error.request_not_pending',
-  request_expired: 'error.request_expired',
-  service_unavailable: 'error.service_unavailable',
-  service_suspended: 'error.service_suspended',
-  rate_limited: 'error.rate_limited',
-  notice_changed: 'error.notice_changed',
-  renewal_not_allowed: 'error.renewal_not_allowed',
-  link_invalid: 'error.link_invalid',
-};
 
 /** The page context, even when the error struck before portalContext had set it. */
 function safePage(c: Context<PortalEnv>): Page {
@@ -47,16 +31,12 @@ export function portalErrorHandler(deps: AppDeps): ErrorHandler<PortalEnv> {
     c.header('Content-Language', p.locale);
     let status = 500;
     let message: MessageKey = 'error.generic';
-    if (err instanceof CsrfError) {
-      status = 403;
-      message = 'error.csrf';
-    } else if (err instanceof PermisError) {
-      status = err.status;
-      message = SHOWN[err.code] ?? (err.status < 500 ? 'error.validation_failed' : 'error.generic');
+    if (err instanceof PermisError && isProblemCode(err.code)) {
+      ({ status, message } = errorPageShape(err as PermisError<ProblemCode>));
     } else if (err instanceof HTTPException && err.status < 500) {
       status = err.status;
       message = 'error.validation_failed';
-    } else if (err instanceof DbError && err.isConnection) {
+    } else if (err instanceof PermisError && err.code === 'database_unavailable') {
       status = 503;
       message = 'error.service_unavailable';
       c.header('Retry-After', '5');
@@ -64,6 +44,7 @@ export function portalErrorHandler(deps: AppDeps): ErrorHandler<PortalEnv> {
       deps.log?.('error', 'unhandled portal error', {
         requestId: c.get('requestId'),
         name: err instanceof Error ? err.name : typeof err,
+        ...(err instanceof PermisError ? { code: err.code } : {}),
         message: err instanceof Error ? err.message : String(err),
         stack: err instanceof Error ? err.stack : undefined,
       });

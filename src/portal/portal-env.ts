@@ -1,5 +1,5 @@
 import type { Role } from '../domain/roles.js';
-import type { AppEnv } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import type { Locale } from './i18n/locale.js';
 import type { T } from './messages/index.js';
 
@@ -25,5 +25,9 @@ export interface PortalVariables {
 
 /** Hono environment of the portal's routes. */
 export interface PortalEnv {
-  Variables: AppEnv['Variables'] & PortalVariables;
+  Variables: PortalVariables & {
+    deps: AppDeps;
+    /** Set by the composition root's request-id middleware (`X-Request-Id`). */
+    requestId: string;
+  };
 }

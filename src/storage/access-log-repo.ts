@@ -1,5 +1,5 @@
 /**
- * A citizen's own view of the access log (DESIGN §4.3 "who used my data"): the audit events
+ * A citizen's own view of the access log ("who used my data"): the audit events
  * about them (`citizen_id`), newest first, with what their leaves need and the service that
  * acted. The filters are the officer's (event-filter.ts), so both select alike.
  */

@@ -1,5 +1,5 @@
 /**
- * Audit events of admin actions (DESIGN §1, §6): actor_type `admin`, actor_id the admin's
+ * Audit events of admin actions: actor_type `admin`, actor_id the admin's
  * citizen id (or `cli` for the command line). Written in the transaction of the change.
  */
 import { uuidv7 } from '../domain/ids.js';

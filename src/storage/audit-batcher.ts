@@ -14,7 +14,7 @@ interface Waiting {
 }
 
 /**
- * Group commit (DESIGN §10): events that arrive while a commit is in flight wait and go
+ * Group commit: events that arrive while a commit is in flight wait and go
  * together in the next single multi-row INSERT, so many checks share one commit and none
  * waits longer than one commit behind. Nothing is acknowledged before it is committed.
  */

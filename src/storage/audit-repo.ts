@@ -1,6 +1,6 @@
 import type { Sql } from './db.js';
 
-/** One audit event (DESIGN §6): who did what, to which consent, when. */
+/** One audit event: who did what, to which consent, when. */
 export interface AuditEvent {
   id: string;
   type: string;

@@ -1,5 +1,5 @@
 /**
- * Changes to the catalogue (DESIGN §2), made by admins: add a term, change its texts and
+ * Changes to the catalogue, made by admins: add a term, change its texts and
  * attributes, delete it only while nothing refers to it. Every change writes an audit event
  * in the same transaction.
  */

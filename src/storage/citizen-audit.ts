@@ -11,7 +11,7 @@ export type CitizenAuditType =
   | 'session.revoked';
 
 /**
- * Appends an audit event whose actor is the citizen (DESIGN §6). Call it inside the same
+ * Appends an audit event whose actor is the citizen. Call it inside the same
  * transaction as the change it records.
  */
 export async function recordCitizenEvent(

@@ -1,5 +1,6 @@
 import type { ConsentEvent, ConsentStatus, ConsentTerms } from '../domain/consent.js';
 import type { Sql } from './db.js';
+import { InternalError } from '../domain/errors.js';
 
 /** A consent row as stored. */
 export interface ConsentRow {
@@ -102,7 +103,7 @@ export async function listConsents(sql: Sql, f: ListFilter): Promise<ConsentRow[
     // Every parameter sent must be used: PostgreSQL cannot type an unused one.
     where.push(`status = $${params.push(f.status)}`);
   }
-  if (where.length === 0) throw new Error('listConsents needs a citizen or a service');
+  if (where.length === 0) throw new InternalError('invalid_argument', 'listConsents needs a citizen or a service');
   return sql.query<ConsentRow>(
     `select ${COLS} from consents where ${where.join(' and ')} order by id desc limit $${params.push(f.limit)}`,
     params,

@@ -3,6 +3,7 @@
  * over the network) run the same SQL with `$n` parameters. Driver errors are wrapped here
  * into DbError so nothing above storage ever sees a driver's own error type.
  */
+import { PermisError } from '../domain/errors.js';
 
 /** Something that runs SQL: the handle itself or a transaction. */
 export interface Sql {
@@ -21,20 +22,27 @@ export interface Db extends Sql {
   close(): Promise<void>;
 }
 
-/** A database failure, with the PostgreSQL SQLSTATE when there is one. */
-export class DbError extends Error {
+/** True for SQLSTATEs (or their absence) meaning the database could not be reached or the connection broke. */
+const isConnectionState = (sqlstate: string | undefined): boolean =>
+  sqlstate === undefined || sqlstate.startsWith('08') || sqlstate === '57P01';
+
+/**
+ * A database failure, with the PostgreSQL SQLSTATE when there is one: the driver's error
+ * wrapped where storage calls it. Code `database_unavailable` when the database could not be
+ * reached (faces answer 503), else `database_failed`.
+ */
+export class DbError extends PermisError<'database_unavailable' | 'database_failed'> {
   readonly sqlstate: string | undefined;
   readonly constraint: string | undefined;
   constructor(message: string, sqlstate?: string, constraint?: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DbError';
+    super(isConnectionState(sqlstate) ? 'database_unavailable' : 'database_failed', message, options);
     this.sqlstate = sqlstate;
     this.constraint = constraint;
   }
 
   /** True for errors where the database could not be reached or the connection broke. */
   get isConnection(): boolean {
-    return this.sqlstate === undefined || this.sqlstate.startsWith('08') || this.sqlstate === '57P01';
+    return this.code === 'database_unavailable';
   }
 
   /** True for unique-constraint violations (SQLSTATE 23505). */

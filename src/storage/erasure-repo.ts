@@ -1,9 +1,9 @@
 /**
- * Storage of an account erasure (DESIGN §4.3, GDPR Art. 17): what the erasure must act on
+ * Storage of an account erasure (GDPR Art. 17): what the erasure must act on
  * (live consents, pending requests, the events that name the citizen) and the deletions and
  * unlinking that leave a tombstone. See src/erasure/erase-citizen.ts for the order of steps.
  */
-import { toHex } from '../domain/encoding.js';
+import { toHex } from '@permis/sdk/encoding';
 import type { Sql } from './db.js';
 import { EVENT_LEAF_COLUMNS, EVENT_LEAF_FROM, type EventLeafDbRow, type EventLeafRow, toEventLeafRow } from './event-leaf-rows.js';
 

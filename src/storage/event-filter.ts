@@ -1,5 +1,5 @@
 /**
- * The filters of the officer's view of the access log (DESIGN §4.4) and their SQL. Shared by
+ * The filters of the officer's view of the access log and their SQL. Shared by
  * the search, the export and the stats, so all three select exactly the same events.
  * Indexes: migrations/0008_officer_indexes.sql (which explains what is indexed and why).
  */
@@ -10,7 +10,7 @@ import type { Sql } from './db.js';
 export const auditActorTypes = ['citizen', 'service', 'admin', 'officer', 'system'] as const satisfies readonly AuditEvent['actorType'][];
 export type AuditActorType = (typeof auditActorTypes)[number];
 
-/** A check's answer (DESIGN §4.2). */
+/** A check's answer. */
 export const checkDecisions = ['permit', 'deny'] as const;
 export type CheckDecisionValue = (typeof checkDecisions)[number];
 

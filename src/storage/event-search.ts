@@ -1,5 +1,5 @@
 /**
- * Pages of audit events for officers (DESIGN §4.4): filtered, in time order either way, by
+ * Pages of audit events for officers: filtered, in time order either way, by
  * keyset pagination over (created_at, id) — a page continues strictly after the last row of
  * the previous one, so paging is stable while events keep arriving and costs the same on
  * page 1 and page 10,000.

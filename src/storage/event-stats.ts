@@ -1,6 +1,6 @@
 /**
- * Aggregates of the access log for officers (DESIGN §4.4: "see denied checks and per-service
- * volume"): counts per service, purpose and UTC day, and denied checks per reason and service,
+ * Aggregates of the access log for officers (denied checks and per-service
+ * volume): counts per service, purpose and UTC day, and denied checks per reason and service,
  * over the events a filter selects. One statement, so every count comes from one snapshot.
  */
 import type { Sql } from './db.js';

@@ -1,4 +1,4 @@
-import { PermisError } from '../domain/errors.js';
+import { ConflictError } from '../domain/errors.js';
 import type { Sql } from './db.js';
 
 /** An `Idempotency-Key` presented with a creating POST (draft-ietf-httpapi-idempotency-key-header). */
@@ -42,10 +42,10 @@ export async function idempotent<T>(
     );
     const row = rows[0];
     if (!row || row.status === null) {
-      throw new PermisError('idempotency_in_progress', 409, 'Request in progress', 'A request with this Idempotency-Key is still being processed.');
+      throw new ConflictError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.');
     }
     if (row.request_hash !== key.requestHash) {
-      throw new PermisError('idempotency_key_reused', 422, 'Idempotency key reused', 'This Idempotency-Key was already used with a different request body.');
+      throw new ConflictError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.');
     }
     return { status: row.status, body: row.body, replayed: true };
   }

@@ -1,10 +1,10 @@
 /**
- * One-time enrolment codes that grant a role (DESIGN §1: the first admin is bootstrapped from
+ * One-time enrolment codes that grant a role (the first admin is bootstrapped from
  * the CLI; admins invite further admins and officers). A code is random (160 bits), stored
  * only as its SHA-256 hash, expires after 24 hours and can be redeemed once — atomically,
  * even when two redemptions race.
  */
-import { ConflictError, NotFoundError, PermisError } from '../domain/errors.js';
+import { ConflictError, NotFoundError, RuleError } from '../domain/errors.js';
 import { isUuid, uuidv7 } from '../domain/ids.js';
 import {
   ENROLMENT_CODE_TTL_MS,
@@ -35,9 +35,9 @@ export interface Invitation {
 }
 
 /** 400 `enrolment_code_invalid`: one answer for unknown, expired, revoked and used codes. */
-export class EnrolmentCodeError extends PermisError {
+export class EnrolmentCodeError extends RuleError {
   constructor() {
-    super('enrolment_code_invalid', 400, 'Enrolment code invalid', 'The enrolment code is unknown, expired, revoked or already used.');
+    super('enrolment_code_invalid', 'The enrolment code is unknown, expired, revoked or already used.');
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Storage of the transparency log (DESIGN §6): the queue of pending events (`log_pending`),
+ * Storage of the transparency log: the queue of pending events (`log_pending`),
  * the leaves (`log_leaves`, one narrow row per leaf naming its event by `seq`), the stored
  * complete-subtree hashes (`log_tiles`, see log-tiles.ts) and the signed checkpoints
  * (`log_checkpoints`); see migrations/0010_log_leaves.sql and 0011_log_tiles.sql. Bytes are
@@ -10,8 +10,9 @@ import type { HashedNode, NodeId, NodeReader } from '../crypto/merkle/index.js';
 import { EVENT_LEAF_COLUMNS, EVENT_LEAF_FROM, type EventLeafDbRow, PENDING_EVENT_COLUMNS, toEventLeafRow } from './event-leaf-rows.js';
 import type { LeafEvent } from '../crypto/log-leaf.js';
 import { nodeSlot, tileKey } from './log-tiles.js';
-import { toHex } from '../domain/encoding.js';
+import { toHex } from '@permis/sdk/encoding';
 import type { Sql } from './db.js';
+import { InternalError } from '../domain/errors.js';
 
 /** Advisory-lock key of the integrator (the migration lock is 7_245_001, keys 7_245_002). */
 export const LOG_INTEGRATOR_LOCK = 7_245_062;
@@ -31,10 +32,9 @@ export interface LeafRow extends LeafEvent {
 }
 
 /** A node-store failure: a hash the tree needs is not stored. */
-export class MissingNodeError extends Error {
+export class MissingNodeError extends InternalError {
   constructor(id: NodeId) {
-    super(`log node (${id.level}, ${id.index}) is not stored`);
-    this.name = 'MissingNodeError';
+    super('log_integrity', `log node (${id.level}, ${id.index}) is not stored`);
   }
 }
 
@@ -200,10 +200,9 @@ export async function insertNodes(sql: Sql, nodes: readonly HashedNode[]): Promi
 }
 
 /** A node-store failure: new nodes do not continue the stored tiles. */
-export class MisplacedNodesError extends Error {
+export class MisplacedNodesError extends InternalError {
   constructor(tiles: number) {
-    super(`${tiles} stored tile(s) do not end where the new nodes begin`);
-    this.name = 'MisplacedNodesError';
+    super('log_integrity', `${tiles} stored tile(s) do not end where the new nodes begin`);
   }
 }
 

@@ -1,4 +1,5 @@
-import { sha256, toHex } from '../domain/encoding.js';
+import { sha256, toHex } from '@permis/sdk/encoding';
+import { PermisError } from '../domain/errors.js';
 import type { Db } from './db.js';
 
 /** One forward-only migration file. */
@@ -9,10 +10,9 @@ export interface Migration {
 }
 
 /** Raised when the database and the migration files disagree; start-up must stop. */
-export class MigrationError extends Error {
+export class MigrationError extends PermisError<'migration_failed'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'MigrationError';
+    super('migration_failed', message);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * Officers' own queries are audit events too (DESIGN §1: "Officers' own queries are audited
- * too"): actor_type `officer`, actor_id the officer's citizen id, the query in `data`.
+ * Officers' own queries are audit events too, so an officer's
+ * search is itself on the record: actor_type `officer`, actor_id the officer's citizen id, the query in `data`.
  */
 import { uuidv7 } from '../domain/ids.js';
 import type { Clock, Random } from '../domain/runtime.js';

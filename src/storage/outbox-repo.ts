@@ -1,6 +1,6 @@
 import type { Sql } from './db.js';
 
-/** A webhook to deliver later (DESIGN §7, transactional outbox). */
+/** A webhook to deliver later (transactional outbox). */
 export interface OutboxMessage {
   id: string;
   serviceId: string;

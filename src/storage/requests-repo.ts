@@ -6,7 +6,7 @@ export interface RequestNotice {
   texts: Partial<Record<'ca' | 'es' | 'en', string>>;
 }
 
-/** Statuses of a consent request (DESIGN §3). */
+/** Statuses of a consent request. */
 export type RequestStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
 
 /** A consent request as stored. */

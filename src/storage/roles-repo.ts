@@ -1,5 +1,5 @@
 /**
- * Roles of citizen accounts (DESIGN §1): `citizen_roles` rows, granted and revoked by admins
+ * Roles of citizen accounts: `citizen_roles` rows, granted and revoked by admins
  * (or by redeeming an enrolment code, see invitations-repo.ts). Role changes are serialised
  * by one advisory lock so the last-admin rule holds under concurrency; every change is an
  * audit event in the same transaction.

@@ -1,6 +1,6 @@
 /**
- * Whether a service may act right now. A suspended service's tokens stop working at once
- * (issue 3), so every authenticated service request asks the database, never a cache.
+ * Whether a service may act right now. A suspended service's tokens stop working at once,
+ * so every authenticated service request asks the database, never a cache.
  */
 import { isUuid } from '../domain/ids.js';
 import type { Sql } from './db.js';

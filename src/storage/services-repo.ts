@@ -1,12 +1,12 @@
 /**
- * The service registry (DESIGN §1, §2): register, list, read, update, suspend/activate and replace
+ * The service registry: register, list, read, update, suspend/activate and replace
  * the public JWKS of city services. Every change writes an audit event in the same
- * transaction (DESIGN §6).
+ * transaction.
  */
 import { parsePublicJwks } from '../crypto/service-jwks.js';
 import { canonicalJson } from '../crypto/terms-hash.js';
 import { inLangOrder, type Localised } from '../domain/catalogue.js';
-import { b64url, fromB64, utf8 } from '../domain/encoding.js';
+import { b64url, fromB64, utf8 } from '@permis/sdk/encoding';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { isUuid, uuidv7 } from '../domain/ids.js';
 import type { Clock, Random } from '../domain/runtime.js';

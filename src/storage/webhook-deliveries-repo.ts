@@ -1,5 +1,5 @@
 /**
- * Delivery state of outbox messages and the delivery log (DESIGN §7). Messages are claimed
+ * Delivery state of outbox messages and the delivery log. Messages are claimed
  * with a lease in a short transaction (`for update skip locked`, so replicas never claim the
  * same message), delivered outside any transaction, and the outcome recorded afterwards.
  */

@@ -1,5 +1,5 @@
 /**
- * Webhook endpoints (DESIGN §7): one URL and signing secret per service, with the previous
+ * Webhook endpoints: one URL and signing secret per service, with the previous
  * secret kept for a grace period after a rotation.
  */
 import type { Sql } from './db.js';

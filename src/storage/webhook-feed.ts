@@ -1,5 +1,5 @@
 /**
- * The per-service events feed (DESIGN §7): every outbox message of a service, in an order
+ * The per-service events feed: every outbox message of a service, in an order
  * that a cursor can follow without ever skipping a message.
  *
  * Why not order by id: ids are UUIDv7 taken when a transaction writes its outbox row, but

@@ -1,13 +1,13 @@
 /**
- * What a service does with its webhook endpoint (DESIGN §7): set or change the URL, rotate
+ * What a service does with its webhook endpoint: set or change the URL, rotate
  * the secret, remove the endpoint, and ask for a message to be delivered again. Each change
- * commits together with its audit event (DESIGN §6).
+ * commits together with its audit event.
  */
 import { newWebhookSecret } from '../crypto/webhook-signature.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { isUuid, uuidv7 } from '../domain/ids.js';
 import { checkWebhookUrl } from '../domain/webhook-url.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import { insertAuditEvent } from '../storage/audit-repo.js';
 import type { Sql } from '../storage/db.js';
 import { getMessageState, requeueMessage } from '../storage/webhook-deliveries-repo.js';

@@ -1,5 +1,5 @@
 /**
- * The admin pages in the browser (issue 6 item 3), axe on each: an admin (made with the CLI's
+ * The admin pages in the browser, axe on each: an admin (made with the CLI's
  * invitation, signed in with their passkey) registers a service through the form — first
  * empty, to see the errors tied to their fields — whose key then gets tokens through the SDK;
  * suspends it (a confirmation), after which the token endpoint refuses it; looks through the

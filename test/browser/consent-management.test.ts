@@ -1,5 +1,5 @@
 /**
- * A citizen looks after a consent in the browser (issue 6 item 1), axe on every page: home
+ * A citizen looks after a consent in the browser, axe on every page: home
  * lists the pending request; the approved consent's receipts download and verify with the
  * published keys (the SDK's verifier); narrowing (first with nothing kept, to see the errors
  * tied to their fields), pausing and resuming each change what the service's check answers;

@@ -1,5 +1,5 @@
 /**
- * DESIGN §11 on Node: two replicas on one PostgreSQL database. A withdrawal through one is
+ * Horizontal scaling on Node: two replicas on one PostgreSQL database. A withdrawal through one is
  * denied through the other at once (no replica caches a decision); the log integrator runs on
  * one at a time (advisory lock) and, when the replica holding the lock is killed, the other
  * takes over and integrates new events with no gap in the leaf indices.

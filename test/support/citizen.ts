@@ -4,7 +4,7 @@
  * sign-up / sign-in path.
  */
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import type { AppConfig } from '../../src/http/deps.js';
+import type { AppConfig } from '../../src/core/deps.js';
 import { createSoftAuthenticator, type SoftAlg, type SoftAuthenticator } from '../../src/devtools/soft-authenticator.js';
 
 /** Answer of an `options` call that starts a registration. */

@@ -1,15 +1,18 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
-import { openKeyRing } from '../../src/crypto/key-ring.js';
+import { openKeyRing } from '../../src/keys/open-key-ring.js';
 import { systemRandom } from '../../src/domain/runtime.js';
-import { createApp } from '../../src/http/app.js';
-import type { AppConfig, AppDeps, AppEnv } from '../../src/http/deps.js';
+import { type App, composeApp } from '../../src/entry/app.js';
+import { createApi } from '../../src/http/app.js';
+import { createPortal } from '../../src/portal/portal.js';
+import type { AppConfig, AppDeps } from '../../src/core/deps.js';
 import type { Db } from '../../src/storage/db.js';
 import { type TestClock, testClock } from './clock.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 /** Everything a test needs: the app wired to a fresh migrated database. */
 export interface TestContext {
-  app: OpenAPIHono<AppEnv>;
+  app: App;
+  /** The API face alone, e.g. to mount a test-only route on it before the first request. */
+  api: ReturnType<typeof createApi>;
   deps: AppDeps;
   db: Db;
   clock: TestClock;
@@ -53,8 +56,9 @@ export async function createTestContext(opts: { config?: Partial<AppConfig>; clo
       logged.push({ level, msg, fields });
     },
   };
-  const app = createApp(deps);
-  return { app, deps, db: database.db, clock, config, database, logged, close: () => database.drop() };
+  const api = createApi(deps);
+  const app = composeApp(api, createPortal(deps));
+  return { app, api, deps, db: database.db, clock, config, database, logged, close: () => database.drop() };
 }
 
 /** JSON request helper for `app.request()`. */

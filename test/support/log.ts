@@ -1,4 +1,3 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { parseCheckpoint } from '../../src/crypto/checkpoint.js';
@@ -6,7 +5,7 @@ import { type HashedNode, rootFromLeaves, verifyConsistency } from '../../src/cr
 import { verifyNote } from '../../src/crypto/signed-note.js';
 import { systemRandom } from '../../src/domain/runtime.js';
 import { uuidv7 } from '../../src/domain/ids.js';
-import type { AppEnv } from '../../src/http/deps.js';
+import type { App } from '../../src/entry/app.js';
 import { type AuditEvent, insertAuditEvent } from '../../src/storage/audit-repo.js';
 import type { Sql } from '../../src/storage/db.js';
 import type { Clock } from '../../src/domain/runtime.js';
@@ -33,10 +32,10 @@ export async function insertEvents(sql: Sql, clock: Clock, n: number, make: (i: 
 }
 
 /** A fetch that sends requests to the app in-process (for the CLI). */
-export const appFetch = (app: OpenAPIHono<AppEnv>) => async (url: string, init?: RequestInit) => app.request(url, init);
+export const appFetch = (app: App) => async (url: string, init?: RequestInit) => app.request(url, init);
 
 /** GETs a JSON body from the app, expecting 200. */
-export async function getJson<T = Record<string, unknown>>(app: OpenAPIHono<AppEnv>, path: string): Promise<T> {
+export async function getJson<T = Record<string, unknown>>(app: App, path: string): Promise<T> {
   const res = await app.request(path);
   const text = await res.text();
   expect(res.status, text).toBe(200);
@@ -44,7 +43,7 @@ export async function getJson<T = Record<string, unknown>>(app: OpenAPIHono<AppE
 }
 
 /** The log as a verifier sees it over HTTP: the verified checkpoint and every leaf's data. */
-export async function readLog(app: OpenAPIHono<AppEnv>) {
+export async function readLog(app: App) {
   const vkey = (await (await app.request('/v1/log/key')).text()).trim();
   const note = await (await app.request('/v1/log/checkpoint')).text();
   const cp = parseCheckpoint((await verifyNote(note, [vkey])).text);
@@ -59,7 +58,7 @@ export async function readLog(app: OpenAPIHono<AppEnv>) {
 }
 
 /** Asserts the served leaves hash to the checkpoint's root and every stored checkpoint verifies and is consistent. */
-export async function expectLogVerifies(app: OpenAPIHono<AppEnv>, sql: Sql): Promise<bigint> {
+export async function expectLogVerifies(app: App, sql: Sql): Promise<bigint> {
   const log = await readLog(app);
   expect(Buffer.from(await rootFromLeaves(log.leaves)).toString('base64')).toBe(Buffer.from(log.checkpoint.root).toString('base64'));
   const rows = await sql.query<{ tree_size: bigint; note: string }>('select tree_size, note from log_checkpoints order by tree_size');

@@ -7,7 +7,7 @@ import type { Sql } from '../../src/storage/db.js';
 import { bearer } from './citizen.js';
 import type { TestContext } from './harness.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './json.js';
 
 /** Query parameters: a value, or several for a repeated parameter. */
 export type Params = Record<string, string | string[] | undefined>;

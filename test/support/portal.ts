@@ -2,7 +2,7 @@
  * Helpers for the portal's pages through `app.request()`: a GET as a browser would send it
  * (session cookie, language), and a form POST with the session's CSRF token and our Origin.
  */
-import { SESSION_COOKIE } from '../../src/http/session-cookie.js';
+import { SESSION_COOKIE } from '../../src/web/session-cookie.js';
 import { csrfTokenFor } from '../../src/portal/csrf.js';
 import type { TestContext } from './harness.js';
 

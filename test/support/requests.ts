@@ -4,7 +4,7 @@ import { bearer } from './citizen.js';
 import type { TestContext } from './harness.js';
 import { serviceBearer } from './service-client.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from './json.js';
 
 /** Sends a JSON request and returns status, headers and parsed body. */
 export async function send(t: TestContext, method: string, path: string, headers: Record<string, string>, body?: unknown) {

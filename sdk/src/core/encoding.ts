@@ -5,16 +5,55 @@ const encoder = new TextEncoder();
 /** UTF-8 bytes of `s`. */
 export const utf8 = (s: string): Uint8Array => encoder.encode(s);
 
-/** Standard base64 with padding (RFC 4648 §4). */
-export function b64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+const ascii = new TextDecoder();
+const codes = (alphabet: string) => Uint8Array.from(alphabet, (c) => c.charCodeAt(0));
+const B64_CODES = codes(B64);
+const B64URL_CODES = codes(B64URL);
+const PAD = 61; // '='
+
+/**
+ * RFC 4648 §4/§5 encoding with `alphabet` (as character codes), padded or not. By table into
+ * one buffer, decoded to a string once: the log encodes millions of digests, and a string
+ * built by concatenation leaves a garbage string per character.
+ */
+function base64(bytes: Uint8Array, alphabet: Uint8Array, pad: boolean): string {
+  const rest = bytes.length % 3;
+  const out = new Uint8Array(Math.floor(bytes.length / 3) * 4 + (rest === 0 ? 0 : pad ? 4 : rest + 1));
+  let i = 0;
+  let o = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out[o++] = alphabet[n >> 18]!;
+    out[o++] = alphabet[(n >> 12) & 63]!;
+    out[o++] = alphabet[(n >> 6) & 63]!;
+    out[o++] = alphabet[n & 63]!;
+  }
+  if (rest === 1) {
+    const n = bytes[i]! << 16;
+    out[o++] = alphabet[n >> 18]!;
+    out[o++] = alphabet[(n >> 12) & 63]!;
+    if (pad) out.fill(PAD, o);
+  } else if (rest === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    out[o++] = alphabet[n >> 18]!;
+    out[o++] = alphabet[(n >> 12) & 63]!;
+    out[o++] = alphabet[(n >> 6) & 63]!;
+    if (pad) out[o] = PAD;
+  }
+  return ascii.decode(out);
 }
 
 /** Base64url without padding (RFC 4648 §5). */
 export function b64url(bytes: Uint8Array): string {
-  return b64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return base64(bytes, B64URL_CODES, false);
+}
+
+/** Standard base64 with padding (RFC 4648 §4). */
+export function b64(bytes: Uint8Array): string {
+  return base64(bytes, B64_CODES, true);
 }
 
 /** Decodes base64 or base64url (padding optional); throws on invalid input. */

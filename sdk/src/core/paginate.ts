@@ -1,4 +1,4 @@
-/** Cursor pagination (DESIGN §8: `limit`, `cursor` → `nextCursor`) as async iteration. */
+/** Cursor pagination (`limit`, `cursor` → `nextCursor`) as async iteration. */
 import { PermisError } from './errors.js';
 
 /** One page of a list (some lists carry more, e.g. the access log's checkpoint). */

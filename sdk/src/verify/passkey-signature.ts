@@ -1,5 +1,5 @@
 /**
- * Verifies the citizen's passkey signature that a receipt carries (DESIGN §5): a WebAuthn
+ * Verifies the citizen's passkey signature that a receipt carries: a WebAuthn
  * assertion (W3C WebAuthn Level 3 §7.2) whose challenge is SHA-256(nonce ‖ termsHash), so a
  * third party can check that the citizen's own authenticator signed exactly these terms.
  */
@@ -118,7 +118,7 @@ export async function verifyCitizenSignature(sig: unknown, termsHash: string, op
   if (!termsDigest || termsDigest.length !== 32) throw fail('claims_invalid', 'termsHash is not a base64url SHA-256 digest');
   if (!isObject(sig.publicKeyJwk)) throw fail('citizen_signature_invalid', 'citizenSignature.publicKeyJwk is not a JWK');
 
-  // WebAuthn §7.2 steps 10-12: the client data of an assertion, with our challenge (DESIGN §5).
+  // WebAuthn §7.2 steps 10-12: the client data of an assertion, with our challenge.
   let clientData: Record<string, unknown>;
   try {
     const parsed: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(clientDataJSON));

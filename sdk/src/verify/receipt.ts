@@ -1,5 +1,5 @@
 /**
- * Offline verification of consent receipts (DESIGN §5): a compact JWS (RFC 7515), `alg`
+ * Offline verification of consent receipts: a compact JWS (RFC 7515), `alg`
  * EdDSA, `typ` consent-receipt+jwt, `kid` naming a key of the published JWKS, whose claims
  * carry the terms, their RFC 8785 hash, the hash chain and, when the citizen confirmed with a
  * passkey, the citizen's own signature over the terms. Needs nothing but the JWKS.
@@ -74,7 +74,7 @@ export async function receiptHash(jws: string): Promise<string> {
   return b64url(await sha256(jws));
 }
 
-/** `termsHash` (DESIGN §3): base64url SHA-256 of the RFC 8785 (JCS) canonical JSON of `terms`. */
+/** `termsHash`: base64url SHA-256 of the RFC 8785 (JCS) canonical JSON of `terms`. */
 export async function computeTermsHash(terms: unknown): Promise<string> {
   const canonical = canonicalize(terms);
   if (canonical === undefined) throw new ReceiptError('claims_invalid', 'the terms cannot be canonicalized');
@@ -94,7 +94,7 @@ function checkClaims(p: Record<string, unknown>): ReceiptClaims {
   if (p.revision === 1 && p.predecessorHash !== null) throw bad('the first revision has no predecessor');
   if (p.revision !== 1 && p.predecessorHash === null) throw bad('a later revision must name its predecessor');
   if (p.consentReceiptID !== p.jti) throw bad('consentReceiptID differs from jti');
-  // The summary claims must say what the terms say (DESIGN §5).
+  // The summary claims must say what the terms say.
   const t = p.terms;
   if (t.subjectRef !== p.piiPrincipalId) throw bad('piiPrincipalId differs from terms.subjectRef');
   if (t.validUntil !== p.validUntil) throw bad('validUntil differs from terms.validUntil');

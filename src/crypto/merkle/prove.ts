@@ -6,6 +6,7 @@
  * reads O(log n) nodes in one batch.
  */
 import { emptyRoot, largestPowerOfTwoBelow, nodeHash, nodeHashSync, type SyncSha256 } from './hash.js';
+import { InternalError } from '../../domain/errors.js';
 
 /** The position of a stored complete subtree. */
 export interface NodeId {
@@ -114,7 +115,7 @@ function planRanges(ranges: readonly Range[]): ProofPlan {
   return {
     nodes,
     async finish(hashes, sha256) {
-      if (hashes.length !== nodes.length) throw new Error('node reader returned the wrong number of hashes');
+      if (hashes.length !== nodes.length) throw new InternalError('log_integrity', 'node reader returned the wrong number of hashes');
       const byKey = new Map(nodes.map((id, i) => [`${id.level}:${id.index}`, hashes[i]!]));
       const of = (ids: NodeId[]) => ids.map((id) => byKey.get(`${id.level}:${id.index}`)!);
       if (sha256) return perRange.map((ids) => foldSubtreesSync(of(ids), sha256));

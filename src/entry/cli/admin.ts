@@ -1,6 +1,6 @@
 /**
- * `permis admin …`: bootstrap and inspect administration from the command line (DESIGN §1:
- * the first admin is bootstrapped from the CLI). `invite` prints a one-time enrolment code;
+ * `permis admin …`: bootstrap and inspect administration from the command line (the first
+ * admin can only be made here). `invite` prints a one-time enrolment code;
  * a signed-in account redeems it with `POST /v1/auth/enrol` and takes the role.
  */
 import { PermisError } from '../../domain/errors.js';

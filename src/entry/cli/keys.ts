@@ -1,4 +1,7 @@
-import { KEY_USES, KeyError, type KeyUse, listKeys, rotateKey } from '../../crypto/key-ring.js';
+import { KEY_USES, type KeyUse } from '../../crypto/key-ring.js';
+import { KeyError } from '../../crypto/key-error.js';
+import { listKeys } from '../../keys/list-keys.js';
+import { rotateKey } from '../../keys/rotate-key.js';
 import type { Clock, Random } from '../../domain/runtime.js';
 import type { Db } from '../../storage/db.js';
 

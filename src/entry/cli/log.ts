@@ -1,6 +1,6 @@
 /**
- * `permis log verify`: an independent check of a running Permís's transparency log over HTTP
- * (DESIGN §6). It fetches the latest checkpoint and checks its signature with a pinned key,
+ * `permis log verify`: an independent check of a running Permís's transparency log over HTTP.
+ * It fetches the latest checkpoint and checks its signature with a pinned key,
  * fetches every leaf and recomputes the RFC 9162 root, and checks that the log still extends
  * the checkpoint it saved last time (the saved root must be the root of the same first leaves,
  * and the server's consistency proof must verify). Any mismatch exits non-zero.
@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { parseCheckpoint, type Checkpoint } from '../../crypto/checkpoint.js';
 import { bytesEqual, EMPTY_TREE, extendTree, leafHash, treeRoot, type TreeFrontier, verifyConsistency } from '../../crypto/merkle/index.js';
 import { NoteError, parseVerifierKey, verifyNote } from '../../crypto/signed-note.js';
-import { b64, fromB64 } from '../../domain/encoding.js';
+import { b64, fromB64 } from '@permis/sdk/encoding';
 import { FAILED, OK, showHelp, UsageError, usageFailure } from './common.js';
 
 /** What the log command needs; tests pass an `app.request`-backed fetch and in-memory files. */

@@ -1,5 +1,5 @@
 /**
- * `permis services …`: the admin's command line for the service registry (DESIGN §1).
+ * `permis services …`: the admin's command line for the service registry.
  * The registration file format is documented by examples/service.example.json.
  */
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
@@ -90,12 +90,12 @@ async function readJson(ctx: ServicesCommandContext, path: string): Promise<unkn
   try {
     text = await ctx.readFile(path);
   } catch (err) {
-    throw new PermisError('validation_failed', 400, 'Cannot read file', `cannot read ${path}: ${(err as Error).message ?? String(err)}`);
+    throw new PermisError('validation_failed', `cannot read ${path}: ${(err as Error).message ?? String(err)}`);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new PermisError('malformed_json', 400, 'Malformed JSON', `${path} is not valid JSON: ${(err as Error).message}`);
+    throw new PermisError('malformed_json', `${path} is not valid JSON: ${(err as Error).message}`);
   }
 }
 

@@ -2,8 +2,9 @@ import type { MiddlewareHandler } from 'hono';
 import { hashSessionToken, SESSION_TOKEN_PATTERN } from '../../crypto/session-tokens.js';
 import { UnauthenticatedError } from '../../domain/errors.js';
 import { findLiveSession } from '../../storage/sessions.js';
-import type { AppDeps, AppEnv } from '../deps.js';
-import { sessionCookie } from '../session-cookie.js';
+import type { AppDeps } from '../../core/deps.js';
+import type { AppEnv } from '../env.js';
+import { sessionCookie } from '../../web/session-cookie.js';
 
 /**
  * The session token of a request: `Authorization: Bearer <token>` (RFC 6750 §2.1) when that

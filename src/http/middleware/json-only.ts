@@ -33,7 +33,7 @@ export function jsonOnly(opts: JsonOnlyOptions = {}): MiddlewareHandler {
       const form = formPaths.includes(c.req.path);
       if (!empty && !(form ? FORM_TYPE : JSON_TYPE).test(type)) {
         const expected = form ? 'application/x-www-form-urlencoded' : 'application/json';
-        throw new PermisError('unsupported_media_type', 415, 'Unsupported media type', `Send the body as ${expected}.`);
+        throw new PermisError('unsupported_media_type', `Send the body as ${expected}.`);
       }
       if (empty && type !== '') {
         const headers = new Headers(c.req.raw.headers);

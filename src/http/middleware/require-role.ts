@@ -2,10 +2,11 @@ import type { MiddlewareHandler } from 'hono';
 import { ForbiddenError, UnauthenticatedError } from '../../domain/errors.js';
 import type { Role } from '../../domain/roles.js';
 import { hasRole } from '../../storage/roles-repo.js';
-import type { AppDeps, AppEnv } from '../deps.js';
+import type { AppDeps } from '../../core/deps.js';
+import type { AppEnv } from '../env.js';
 
 /**
- * Middleware that admits only citizens holding `role` (DESIGN §1); run it after
+ * Middleware that admits only citizens holding `role`; run it after
  * `citizenAuth(deps)`. The role is read from the database on every request, so a revocation
  * takes effect on the very next request. Missing role: ForbiddenError (403 `forbidden`).
  */

@@ -6,15 +6,17 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { type AccessTokenClaims, verifyAccessToken } from '../../crypto/access-token.js';
-import { type TokenKeySet, tokenKeySet } from '../../crypto/token-keys.js';
-import { PermisError, UnauthenticatedError } from '../../domain/errors.js';
+import type { TokenKeySet } from '../../crypto/token-keys.js';
+import { tokenKeySet } from '../../keys/token-key-set.js';
+import { ForbiddenError, UnauthenticatedError } from '../../domain/errors.js';
 import type { ServiceScope } from '../../domain/service-scopes.js';
 import { isServiceActive } from '../../storage/service-status.js';
-import type { AppDeps, AppEnv, ServicePrincipal } from '../deps.js';
+import type { AppDeps, ServicePrincipal } from '../../core/deps.js';
+import type { AppEnv } from '../env.js';
 import { TokenCache } from './token-cache.js';
 
 export { activeServiceCondition, isServiceActive } from '../../storage/service-status.js';
-export type { ServicePrincipal } from '../deps.js';
+export type { ServicePrincipal } from '../../core/deps.js';
 
 /** Options of {@link serviceAuth}. */
 export interface ServiceAuthOptions {
@@ -108,9 +110,7 @@ export function serviceAuth(deps: AppDeps, opts: ServiceAuthOptions): Middleware
     if (opts.checkStatus !== false && !(await isServiceActive(deps.db, claims.serviceId))) rejectInactiveService(c);
     if (!claims.scopes.includes(opts.scope)) {
       c.header('WWW-Authenticate', challenge('insufficient_scope', opts.scope));
-      throw new PermisError('insufficient_scope', 403, 'Insufficient scope', `This operation needs the scope ${opts.scope}.`, {
-        requiredScope: opts.scope,
-      });
+      throw new ForbiddenError(`This operation needs the scope ${opts.scope}.`, 'insufficient_scope', { requiredScope: opts.scope });
     }
     const principal: ServicePrincipal = { serviceId: claims.serviceId, clientId: claims.clientId, scopes: [...claims.scopes] };
     c.set('service', principal);

@@ -1,6 +1,6 @@
 /**
- * A small bounded LRU of verified access-token claims (DESIGN §5: "the check path verifies a
- * token once and caches the verified claims until expiry"). Keyed by the token string, so
+ * A small bounded LRU of verified access-token claims (the check path verifies a
+ * token once and caches the verified claims until expiry). Keyed by the token string, so
  * only a byte-identical token can hit; entries are dropped once their `exp` has passed.
  */
 

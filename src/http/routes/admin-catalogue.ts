@@ -1,18 +1,18 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { createTerm, deleteTerm, updateTerm } from '../../storage/catalogue-admin-repo.js';
 import { adminContext, namingFields } from '../admin-context.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { requireRole } from '../middleware/require-role.js';
 import { problemResponses } from '../problem.js';
 import { AdminCatalogueTerm, AdminTermCreate, AdminTermUpdate, TermParams } from '../schemas/admin.js';
 import { adminTermView } from '../views/admin-view.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /**
- * The catalogue for admins (DESIGN §2): add terms, change their texts and attributes, and
+ * The catalogue for admins: add terms, change their texts and attributes, and
  * delete a term nothing refers to (`term_in_use` otherwise). Reading stays on the public
  * `/v1/catalogue`. Each change is an audit event naming the admin.
  */

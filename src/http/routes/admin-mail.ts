@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { readMailOutbox, retryMail, readMail } from '../../notifications/mail-outbox.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { requireRole } from '../middleware/require-role.js';
 import { problemResponses } from '../problem.js';
-import { decodeCursor, pageOf } from '../schemas/common.js';
+import { decodeCursor, pageOf } from '../../domain/cursor.js';
 import { AdminMailDetail, AdminMailPage, AdminMailQuery, AdminMailSchema, MailIdParam } from '../schemas/notifications.js';
 import { mailAttemptView, mailView } from '../views/notification-view.js';
 

@@ -1,10 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { enrolUrl } from '../../domain/roles.js';
 import { createInvitation, listInvitations, revokeInvitation } from '../../storage/invitations-repo.js';
 import { grantRole, listRoleHolders, revokeRole } from '../../storage/roles-repo.js';
 import { adminContext } from '../admin-context.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { requireRole } from '../middleware/require-role.js';
 import { problemResponses } from '../problem.js';
@@ -20,13 +21,12 @@ import {
   RoleListQuery,
   RoleParams,
 } from '../schemas/admin.js';
-import { decodeCursor, encodeCursor } from '../schemas/common.js';
+import { decodeCursor, encodeCursor } from '../../domain/cursor.js';
 import { invitationView, roleHolderView } from '../views/admin-view.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /**
- * Role assignment for admins (DESIGN §1): list accounts with roles, grant and revoke a role
+ * Role assignment for admins: list accounts with roles, grant and revoke a role
  * (never the last admin's: `last_admin`), and invitations with one-time enrolment codes.
  * Each change is an audit event naming the admin.
  */

@@ -1,10 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { registryContext } from '../../storage/admin-audit.js';
 import { createService, findService, listServices, setServiceJwks, setServiceStatus, updateService } from '../../storage/services-repo.js';
 import { adminContext, namingFields } from '../admin-context.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { requireRole } from '../middleware/require-role.js';
 import { problemResponses } from '../problem.js';
@@ -20,10 +21,9 @@ import {
 } from '../schemas/admin.js';
 import { adminServiceView } from '../views/admin-view.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /**
- * The service registry for admins (DESIGN §1): list (suspended too), read, register,
+ * The service registry for admins: list (suspended too), read, register,
  * update, suspend, activate and replace the keys. Each change is an audit event naming the
  * admin (actor_type `admin`, actor_id their citizen id).
  */

@@ -1,5 +1,5 @@
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import type { AppDeps } from '../../core/deps.js';
 import { adminCatalogueRoutes } from './admin-catalogue.js';
 import { adminRoleRoutes } from './admin-roles.js';
 import { adminServiceRoutes } from './admin-services.js';

@@ -2,8 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { type CatalogueTerm, CODE_PATTERN, type Lang, langs, localiseTerm, termKinds } from '../../domain/catalogue.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { getTerm, listCatalogue } from '../../storage/catalogue-repo.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import type { AppDeps } from '../../core/deps.js';
 import { problemResponses } from '../problem.js';
 
 const LocalisedText = z
@@ -62,7 +62,7 @@ const TermParams = z
 
 const termJson = (t: CatalogueTerm, lang: Lang | undefined) => (lang ? localiseTerm(t, lang) : t);
 
-/** `GET /v1/catalogue` and `GET /v1/catalogue/{kind}/{code}`: the public vocabulary (DESIGN §2). */
+/** `GET /v1/catalogue` and `GET /v1/catalogue/{kind}/{code}`: the public vocabulary. */
 export function catalogueRoutes(deps: AppDeps) {
   const r = newRouter();
 

@@ -1,13 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type CheckItem, checkConsents } from '../../consent/check-consent.js';
 import { type AuditBatcher, createAuditBatcher } from '../../storage/audit-batcher.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
+import type { AppDeps } from '../../core/deps.js';
 import { rejectInactiveService, serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
 import { CheckBatchBody, CheckBatchResult, CheckItemSchema, CheckResult } from '../schemas/check.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 const toItem = (b: z.infer<typeof CheckItemSchema>): CheckItem => ({
   subjectRef: b.subjectRef,
@@ -17,7 +17,7 @@ const toItem = (b: z.infer<typeof CheckItemSchema>): CheckItem => ({
 });
 
 /**
- * The consent check (DESIGN §4.2), the hot path: token verified once and cached, the service
+ * The consent check, the hot path: token verified once and cached, the service
  * status folded into the one lookup, every answer group-committed to the audit log first.
  */
 export function checkRoutes(deps: AppDeps, opts: { audit?: AuditBatcher } = {}) {

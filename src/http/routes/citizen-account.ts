@@ -1,5 +1,5 @@
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import type { AppDeps } from '../../core/deps.js';
 import { authRoutes } from './auth.js';
 import { mePasskeyRoutes } from './me-passkeys.js';
 import { meSessionRoutes } from './me-sessions.js';

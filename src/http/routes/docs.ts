@@ -1,8 +1,9 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { Context } from 'hono';
-import { newRouter } from '../app.js';
-import type { AppDeps, AppEnv } from '../deps.js';
+import { newRouter } from '../router.js';
+import type { AppDeps } from '../../core/deps.js';
+import type { AppEnv } from '../env.js';
 import { openApiDocument } from '../openapi-document.js';
 
 /** `/openapi.json` (the generated OpenAPI 3.1 document) and `/docs` (a browsable reference). */

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import type { AppDeps } from '../../core/deps.js';
 import { problemResponses } from '../problem.js';
 
 const Health = z.object({ status: z.enum(['ok']) }).openapi('Health');

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import type { AppDeps } from '../../core/deps.js';
 import { problemResponses } from '../problem.js';
 
 // RFC 8037 §2 OKP public key, as published: no private member is part of the schema.
@@ -25,7 +25,7 @@ const JwkSet = z
       'Verify a receipt offline by picking the key whose `kid` is in its JWS header.',
   });
 
-/** `GET /.well-known/jwks.json`: every public signing key, active and retired (DESIGN §5). */
+/** `GET /.well-known/jwks.json`: every public signing key, active and retired. */
 export function jwksRoutes(deps: AppDeps) {
   const r = newRouter();
   r.openapi(

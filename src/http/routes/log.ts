@@ -2,35 +2,33 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { checkpointVerifierKey, logOriginOf } from '../../crypto/checkpoint.js';
 import { buildLeafWith } from '../../crypto/log-leaf.js';
 import { consistencyProofPlan, inclusionProofPlan, type NodeId } from '../../crypto/merkle/index.js';
-import { b64 } from '../../domain/encoding.js';
-import { NotFoundError, PermisError, ValidationError } from '../../domain/errors.js';
+import { b64 } from '@permis/sdk/encoding';
+import { ConflictError, NotFoundError, RuleError, UnavailableError, ValidationError } from '../../domain/errors.js';
 import { latestCheckpoint, leafIndexOfEvent, leafRows, MissingNodeError, type ProofReads, proofReads } from '../../storage/log-repo.js';
 import type { Sql } from '../../storage/db.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import { json as jsonContent } from '../json-content.js';
+import type { AppDeps } from '../../core/deps.js';
 import { problemResponses } from '../problem.js';
 import { ConsistencyProof, ConsistencyQuery, InclusionProof, InclusionQuery, Leaves, LeavesQuery } from '../schemas/log.js';
 
 const tags = ['transparency log'];
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const TEXT = 'text/plain; charset=utf-8';
-const jsonContent = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 const textContent = (example: string) => ({ 'text/plain': { schema: z.string().openapi({ example }) } });
 
 /** Anyone may audit the log, from any origin. */
 const publicHeaders = { 'Access-Control-Allow-Origin': '*' };
 
 /** 400 `beyond_tree_size`: the log has not (yet) signed a tree that large. */
-class BeyondTreeSizeError extends PermisError {
+class BeyondTreeSizeError extends RuleError {
   constructor(field: string, size: bigint) {
-    super('beyond_tree_size', 400, 'Beyond the tree size', `${field} is beyond the latest checkpoint, whose tree has ${size} leaves.`, {
-      treeSize: size.toString(),
-    });
+    super('beyond_tree_size', `${field} is beyond the latest checkpoint, whose tree has ${size} leaves.`, { treeSize: size.toString() });
   }
 }
 
 /** 503 `not_ready`: no checkpoint has been signed yet. */
-const notReady = () => new PermisError('not_ready', 503, 'Log not ready', 'No checkpoint has been signed yet; try again in a moment.');
+const notReady = () => new UnavailableError('No checkpoint has been signed yet; try again in a moment.', 'not_ready');
 
 /** The latest checkpoint's tree size, or 503 `not_ready` before the first checkpoint. */
 async function currentSize(sql: Sql): Promise<{ size: bigint; note: string }> {
@@ -48,7 +46,7 @@ function nodeHashes(ids: readonly NodeId[], reads: ProofReads): Uint8Array[] {
 }
 
 /**
- * The transparency log (DESIGN §6): the latest signed checkpoint, the verifier key, inclusion
+ * The transparency log: the latest signed checkpoint, the verifier key, inclusion
  * and consistency proofs (RFC 9162 §2.1.3, §2.1.4) and raw leaf data. Public and read-only;
  * answers about a fixed tree size are immutable and cacheable forever.
  */
@@ -132,7 +130,7 @@ export function logRoutes(deps: AppDeps) {
           const found = await leafIndexOfEvent(deps.db, q.eventId);
           if (found === undefined) throw new NotFoundError('event');
           if (found === null) {
-            throw new PermisError('not_yet_integrated', 409, 'Not yet in the log', 'The event is not integrated yet; try again in a second.');
+            throw new ConflictError('not_yet_integrated', 'The event is not integrated yet; try again in a second.');
           }
           index = found;
         } else {

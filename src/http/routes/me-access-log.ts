@@ -1,17 +1,17 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { listAccessLog } from '../../storage/access-log-repo.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
-import { decodeCursor } from '../schemas/common.js';
+import { decodeCursor } from '../../domain/cursor.js';
 import { AccessLogPage, AccessLogQuery } from '../schemas/me-data.js';
-import { accessLogPage } from '../views/access-log-view.js';
+import { accessLogPage } from '../../log/access-log-view.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /**
- * "Who used my data" (DESIGN §4.3): the signed-in citizen's own audit events — every check a
+ * "Who used my data": the signed-in citizen's own audit events — every check a
  * service made about them and every action on their consents and requests — each with an
  * inclusion proof against the latest signed checkpoint of the transparency log.
  */

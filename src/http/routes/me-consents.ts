@@ -3,15 +3,18 @@ import type { Context } from 'hono';
 import { grantConsent } from '../../consent/grant-consent.js';
 import { transitionConsent } from '../../consent/transition-consent.js';
 import type { ConsentAction } from '../../domain/consent.js';
-import { b64url, sha256 } from '../../domain/encoding.js';
+import { b64url, sha256 } from '@permis/sdk/encoding';
 import { NotFoundError } from '../../domain/errors.js';
 import { findCitizenConsent, listConsents, listReceipts, listRevisions } from '../../storage/consents-repo.js';
 import { idempotent } from '../../storage/idempotency.js';
-import { newRouter } from '../app.js';
-import type { AppDeps, AppEnv } from '../deps.js';
+import { newRouter } from '../router.js';
+import { json as jsonContent } from '../json-content.js';
+import type { AppDeps } from '../../core/deps.js';
+import type { AppEnv } from '../env.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
-import { decodeCursor, IdempotencyHeader, pageOf } from '../schemas/common.js';
+import { decodeCursor, pageOf } from '../../domain/cursor.js';
+import { IdempotencyHeader } from '../schemas/common.js';
 import {
   Consent,
   ConsentIdParam,
@@ -24,11 +27,10 @@ import {
   ReasonBody,
   Revision,
 } from '../schemas/consent.js';
-import { consentView, receiptView, revisionView } from '../views/consent-view.js';
+import { consentView, receiptView, revisionView } from '../../consent/consent-view.js';
 
 const security = [{ session: [] }];
 const tags = ['citizen consents'];
-const jsonContent = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 
 const IfMatchHeader = z.object({

@@ -1,15 +1,15 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { eraseCitizen, ErasureIncompleteError } from '../../erasure/erase-citizen.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
 import { ERASURE_CONFIRMATION, ErasureBody, ErasureResultSchema } from '../schemas/me-data.js';
-import { clearSessionCookie } from '../session-cookie.js';
+import { clearSessionCookie } from '../../web/session-cookie.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
-/** Erasure of the signed-in citizen's account (GDPR Art. 17, DESIGN §4.3). */
+/** Erasure of the signed-in citizen's account (GDPR Art. 17). */
 export function meEraseRoutes(deps: AppDeps) {
   const r = newRouter();
 

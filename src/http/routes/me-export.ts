@@ -1,5 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { b64url } from '../../domain/encoding.js';
+import { createRoute } from '@hono/zod-openapi';
+import { b64url } from '@permis/sdk/encoding';
 import { UnauthenticatedError } from '../../domain/errors.js';
 import { uuidv7 } from '../../domain/ids.js';
 import { listAccessLog } from '../../storage/access-log-repo.js';
@@ -11,16 +11,16 @@ import { listPasskeys } from '../../storage/passkeys.js';
 import { listCitizenRequests } from '../../storage/requests-repo.js';
 import { listCitizenRoles } from '../../storage/roles-repo.js';
 import { exportNotifications } from '../../notifications/export-notifications.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
 import { DataExport } from '../schemas/me-data.js';
-import { accessEventView } from '../views/access-log-view.js';
-import { consentView, receiptView, revisionView } from '../views/consent-view.js';
-import { requestView } from '../views/request-view.js';
+import { accessEventView } from '../../log/access-log-view.js';
+import { consentView, receiptView, revisionView } from '../../consent/consent-view.js';
+import { requestView } from '../../consent/request-view.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /** Groups rows by their consent id, keeping their order. */
 function byConsent<T extends { consent_id: string }>(rows: readonly T[]): Map<string, T[]> {

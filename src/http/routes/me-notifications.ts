@@ -2,11 +2,11 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { markAllNotificationsRead, markNotificationRead, readInbox } from '../../notifications/inbox.js';
 import { removeEmailAddress, resendConfirmation, setEmailAddress } from '../../notifications/email-address.js';
 import { readNotificationSettings, saveNotificationSettings } from '../../notifications/notification-settings.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
-import { decodeCursor, pageOf } from '../schemas/common.js';
+import { decodeCursor, pageOf } from '../../domain/cursor.js';
 import {
   EmailAddressBody,
   EmailAddressState,

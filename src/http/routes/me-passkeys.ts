@@ -1,9 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RegistrationResponseJSON } from '../../crypto/passkeys.js';
 import { listPasskeys, type PasskeyRow } from '../../storage/passkeys.js';
-import { newRouter } from '../app.js';
-import { finishAddPasskey, removeOwnPasskey, renameOwnPasskey, startAddPasskey } from '../auth/account.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
+import { finishAddPasskey, startAddPasskey } from '../../account/add-passkey.js';
+import { removeOwnPasskey } from '../../account/remove-passkey.js';
+import { renameOwnPasskey } from '../../account/rename-passkey.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
 import { Passkey } from '../schemas/citizen.js';
@@ -30,7 +33,6 @@ export const passkeyJson = (p: PasskeyRow) => ({
   transports: p.transports,
 });
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /** The signed-in citizen's passkeys: list, add another, rename, remove (never the last). */
 export function mePasskeyRoutes(deps: AppDeps) {

@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { approveRequest, startApproval } from '../../consent/approve-request.js';
 import { citizenRequest, rejectRequest } from '../../consent/decide-request.js';
@@ -8,27 +8,17 @@ import { NotFoundError } from '../../domain/errors.js';
 import { resolveTerms } from '../../storage/catalogue-repo.js';
 import { listCitizenRequests, type RequestRow } from '../../storage/requests-repo.js';
 import { getService } from '../../storage/services-repo.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
-import { decodeCursor, pageOf } from '../schemas/common.js';
+import { decodeCursor, pageOf } from '../../domain/cursor.js';
 import { ConsentIdParam } from '../schemas/consent.js';
-import {
-  ApprovalCeremony,
-  ApprovalOptionsBody,
-  ApprovalResult,
-  ApproveBody,
-  CitizenListRequestsQuery,
-  CitizenRequestView,
-  ConsentRequestPage,
-  ConsentRequest,
-  LangQuery,
-} from '../schemas/request.js';
-import { consentView, receiptView } from '../views/consent-view.js';
-import { requestView } from '../views/request-view.js';
+import { ApprovalCeremony, ApprovalOptionsBody, ApprovalResult, ApproveBody, CitizenListRequestsQuery, CitizenRequestView, ConsentRequestPage, ConsentRequest, LangQuery } from '../schemas/request.js';
+import { consentView, receiptView } from '../../consent/consent-view.js';
+import { requestView } from '../../consent/request-view.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /** The citizen's side of consent requests: read one in their language, approve it with a terms-bound passkey ceremony, or reject it. */
 export function meRequestRoutes(deps: AppDeps) {

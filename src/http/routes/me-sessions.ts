@@ -1,12 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { listLiveSessions } from '../../storage/sessions.js';
-import { newRouter } from '../app.js';
-import { revokeOwnSession } from '../auth/account.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
+import { revokeOwnSession } from '../../account/revoke-session.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
 import { Session } from '../schemas/citizen.js';
-import { clearSessionCookie } from '../session-cookie.js';
+import { clearSessionCookie } from '../../web/session-cookie.js';
 
 const SessionList = z
   .object({ items: z.array(Session), nextCursor: z.string().nullable() })
@@ -19,7 +20,6 @@ const ListQuery = z
   .strict();
 const SessionParams = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) }).strict();
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /** The signed-in citizen's live sessions: list (newest first, cursor-paginated) and revoke. */
 export function meSessionRoutes(deps: AppDeps) {

@@ -1,14 +1,14 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { redeemInvitation } from '../../storage/invitations-repo.js';
 import { listCitizenRoles } from '../../storage/roles-repo.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { problemResponses } from '../problem.js';
 import { EnrolRequest, EnrolResult, MyRoles } from '../schemas/admin.js';
 import { roleGrantView } from '../views/admin-view.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /**
  * `POST /v1/auth/enrol` (a signed-in citizen redeems a one-time enrolment code and takes its

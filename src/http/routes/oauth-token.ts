@@ -4,9 +4,10 @@ import { ACCESS_TOKEN_TTL_SECONDS } from '../../crypto/access-token.js';
 import { JWT_BEARER_ASSERTION_TYPE } from '../../crypto/client-assertion.js';
 import { OAuthError, oauthErrorCodes } from '../../domain/oauth-error.js';
 import { SERVICE_SCOPES } from '../../domain/service-scopes.js';
-import { newRouter } from '../app.js';
-import { clientCredentialsToken, TOKEN_ENDPOINT_PATH } from '../auth/client-credentials.js';
-import type { AppDeps, AppEnv } from '../deps.js';
+import { newRouter } from '../router.js';
+import { clientCredentialsToken, TOKEN_ENDPOINT_PATH } from '../../oauth/client-credentials.js';
+import type { AppDeps } from '../../core/deps.js';
+import type { AppEnv } from '../env.js';
 import { problemResponses } from '../problem.js';
 
 const SCOPE_DESCRIPTIONS: Record<(typeof SERVICE_SCOPES)[number], string> = {
@@ -68,10 +69,12 @@ const safeDescription = (s: string): string => s.replace(/[^\x20\x21\x23-\x5b\x5
 /** Renders an RFC 6749 §5.2 error (401 with a challenge for invalid_client, else 400). */
 function oauthErrorResponse(c: Context<AppEnv>, err: OAuthError) {
   const headers: Record<string, string> = { ...NO_STORE };
+  // RFC 6749 §5.2: invalid_client is a 401 when the client tried to authenticate; every refusal here is one.
+  const status = err.code === 'invalid_client' ? 401 : 400;
   // RFC 9110 §11.6.1: a 401 carries a challenge; it names the only client authentication we accept.
-  if (err.status === 401) headers['WWW-Authenticate'] = `private_key_jwt realm="${safeDescription(c.get('deps').config.publicUrl)}"`;
+  if (status === 401) headers['WWW-Authenticate'] = `private_key_jwt realm="${safeDescription(c.get('deps').config.publicUrl)}"`;
   const body: z.infer<typeof OAuthErrorBody> = { error: err.code, error_description: safeDescription(err.message) };
-  return c.json(body, err.status, headers);
+  return c.json(body, status, headers);
 }
 
 /** `POST /v1/oauth/token`: OAuth 2.0 client credentials with `private_key_jwt` for city services. */

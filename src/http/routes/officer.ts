@@ -5,25 +5,19 @@ import type { EventFilter } from '../../storage/event-filter.js';
 import { eventStats } from '../../storage/event-stats.js';
 import { searchEvents } from '../../storage/event-search.js';
 import { type OfficerContext, recordOfficerQuery } from '../../storage/officer-audit.js';
-import { newRouter } from '../app.js';
-import type { AppDeps, AppEnv } from '../deps.js';
-import { decodeEventCursor, encodeEventCursor } from '../event-cursor.js';
-import { auditedFilters, EXPORT_PAGE_SIZE, exportEventStream, exportFileName, exportFormatsByName } from '../event-export.js';
+import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
+import type { AppDeps } from '../../core/deps.js';
+import type { AppEnv } from '../env.js';
+import { decodeEventCursor, encodeEventCursor } from '../../officer/event-cursor.js';
+import { auditedFilters, EXPORT_PAGE_SIZE, exportEventStream, exportFileName, exportFormatsByName } from '../../officer/event-export.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { requireRole } from '../middleware/require-role.js';
 import { problemResponses } from '../problem.js';
-import {
-  DEFAULT_STATS_DAYS,
-  MAX_STATS_DAYS,
-  OfficerEventPage,
-  OfficerEventQuery,
-  OfficerExportQuery,
-  OfficerStats,
-  OfficerStatsQuery,
-} from '../schemas/officer.js';
-import { officerEventView } from '../views/officer-event-view.js';
+import { DEFAULT_STATS_DAYS, MAX_STATS_DAYS, OfficerEventQuery, OfficerExportQuery, OfficerStatsQuery } from '../../web/officer-query.js';
+import { OfficerEventPage, OfficerStats } from '../schemas/officer.js';
+import { officerEventView } from '../../officer/officer-event-view.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 const DAY_MS = 86_400_000;
 
 /** The filters of a validated query, only those given (`type` as the list `types`). */
@@ -44,7 +38,7 @@ const officerContext = (deps: AppDeps, c: Context<AppEnv>): OfficerContext => ({
 
 
 /**
- * The officer's view of the access log (DESIGN §4.4), officer role only: search with filters
+ * The officer's view of the access log, officer role only: search with filters
  * and stable cursor pages in either time order, aggregates, and a streaming CSV/NDJSON export.
  * Every call is itself an audit event (`officer.searched`, `officer.stats_viewed`,
  * `officer.exported`), committed before the answer leaves.

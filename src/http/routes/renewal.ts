@@ -3,15 +3,15 @@ import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { declineRenewal } from '../../consent/decline-renewal.js';
 import { renewConsent, startRenewal } from '../../consent/renew-consent.js';
 import { requestRenewal } from '../../consent/request-renewal.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import type { AppDeps } from '../../core/deps.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
 import { ConsentIdParam, ConsentWithReceipt } from '../schemas/consent.js';
 import { RenewalOptionsBody, RenewalRequestSchema } from '../schemas/notifications.js';
 import { ApprovalCeremony, ApproveBody } from '../schemas/request.js';
-import { consentView, receiptView } from '../views/consent-view.js';
+import { consentView, receiptView } from '../../consent/consent-view.js';
 import { renewalRequestView } from '../views/notification-view.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });

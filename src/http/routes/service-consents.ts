@@ -3,16 +3,17 @@ import { transitionConsent } from '../../consent/transition-consent.js';
 import { consentStatuses } from '../../domain/consent.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { findServiceConsent, listConsents, listReceipts } from '../../storage/consents-repo.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
+import type { AppDeps } from '../../core/deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
-import { decodeCursor, PageQuery, pageOf } from '../schemas/common.js';
+import { decodeCursor, pageOf } from '../../domain/cursor.js';
+import { PageQuery } from '../schemas/common.js';
 import { Consent, ConsentIdParam, ConsentPage, ConsentWithReceipt, Receipt } from '../schemas/consent.js';
-import { SubjectRef } from '../schemas/request.js';
-import { consentView, receiptView } from '../views/consent-view.js';
+import { SubjectRef } from '../../web/schema-fields.js';
+import { consentView, receiptView } from '../../consent/consent-view.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 const ServiceListQuery = PageQuery.extend({
   subjectRef: SubjectRef.optional().openapi({ param: { in: 'query' } }),

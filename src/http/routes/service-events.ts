@@ -1,14 +1,14 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { b64url, fromB64, utf8 } from '../../domain/encoding.js';
+import { createRoute } from '@hono/zod-openapi';
+import { b64url, fromB64, utf8 } from '@permis/sdk/encoding';
 import { ValidationError } from '../../domain/errors.js';
 import { listFeed, sequenceFeed, type FeedMessage } from '../../storage/webhook-feed.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import { json as jsonContent } from '../json-content.js';
+import type { AppDeps } from '../../core/deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
 import { ServiceEventPage, ServiceEventQuery } from '../schemas/webhook.js';
 
-const jsonContent = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /** Opaque cursor for the feed position `seq`. */
 export const encodeFeedCursor = (seq: bigint): string => b64url(utf8(`feed:${seq}`));
@@ -34,7 +34,7 @@ const eventView = (m: FeedMessage) => ({
 });
 
 /**
- * `GET /v1/service/events` (scope `webhooks`): the service's events feed (DESIGN §7), the
+ * `GET /v1/service/events` (scope `webhooks`): the service's events feed, the
  * reliable fallback for missed webhooks. Every message appears exactly once, in feed order;
  * see src/storage/webhook-feed.ts for why a cursor never skips a late-committing message.
  */

@@ -1,22 +1,23 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { cancelRequest } from '../../consent/decide-request.js';
 import { createRequest } from '../../consent/create-request.js';
-import { b64url, sha256 } from '../../domain/encoding.js';
+import { b64url, sha256 } from '@permis/sdk/encoding';
 import { NotFoundError } from '../../domain/errors.js';
 import { idempotent } from '../../storage/idempotency.js';
 import { findServiceRequest, listServiceRequests, type RequestRow } from '../../storage/requests-repo.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import { json } from '../json-content.js';
+import type { AppDeps } from '../../core/deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
-import { decodeCursor, IdempotencyHeader, pageOf } from '../schemas/common.js';
+import { decodeCursor, pageOf } from '../../domain/cursor.js';
+import { IdempotencyHeader } from '../schemas/common.js';
 import { ConsentIdParam } from '../schemas/consent.js';
 import { ConsentRequest, ConsentRequestPage, CreateRequestBody, ListRequestsQuery } from '../schemas/request.js';
-import { requestView } from '../views/request-view.js';
+import { requestView } from '../../consent/request-view.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
-/** A city service's consent requests (DESIGN §4.1): create, list, read, cancel — only its own. */
+/** A city service's consent requests: create, list, read, cancel — only its own. */
 export function serviceRequestRoutes(deps: AppDeps) {
   const r = newRouter();
   const tags = ['service requests'];

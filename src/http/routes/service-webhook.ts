@@ -3,11 +3,12 @@ import { NotFoundError } from '../../domain/errors.js';
 import { listDeliveries, type DeliveryAttempt } from '../../storage/webhook-deliveries-repo.js';
 import { getWebhookEndpoint, type WebhookEndpoint } from '../../storage/webhook-endpoints-repo.js';
 import { redeliverMessage, removeWebhookEndpoint, rotateSecret, setWebhookEndpoint } from '../../webhooks/manage-endpoint.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import { json as jsonContent } from '../json-content.js';
+import type { AppDeps } from '../../core/deps.js';
 import { serviceAuth, serviceSecurity } from '../middleware/service-auth.js';
 import { problemResponses } from '../problem.js';
-import { decodeCursor, encodeCursor } from '../schemas/common.js';
+import { decodeCursor, encodeCursor } from '../../domain/cursor.js';
 import {
   MessageIdParam,
   WebhookDeliveryPage,
@@ -19,7 +20,6 @@ import {
 } from '../schemas/webhook.js';
 
 const tags = ['service webhooks'];
-const jsonContent = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /** The endpoint as the service sees it: never a secret. */
 export const endpointView = (e: WebhookEndpoint): z.infer<typeof WebhookEndpointView> => ({
@@ -45,7 +45,7 @@ const deliveryView = (d: DeliveryAttempt) => ({
 });
 
 /**
- * Service routes (scope `webhooks`) for its webhook endpoint (DESIGN §7): set, read, rotate
+ * Service routes (scope `webhooks`) for its webhook endpoint: set, read, rotate
  * the secret, remove; the delivery log; manual redelivery. A service only ever sees its own.
  */
 export function serviceWebhookRoutes(deps: AppDeps) {

@@ -2,8 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { serviceStatuses, type Service } from '../../domain/service.js';
 import { getService, listServices } from '../../storage/services-repo.js';
-import { newRouter } from '../app.js';
-import type { AppDeps } from '../deps.js';
+import { newRouter } from '../router.js';
+import type { AppDeps } from '../../core/deps.js';
 import { problemResponses } from '../problem.js';
 
 const Localised = z

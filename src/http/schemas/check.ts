@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { denyReasons } from '../../domain/check.js';
-import { Code, Uuid } from './common.js';
-import { SubjectRef } from './request.js';
+import { Code, Uuid } from '../../web/schema-fields.js';
+import { SubjectRef } from '../../web/schema-fields.js';
 
 /** One check: `dataCategory` for one category, or `dataCategories` for several (all must be covered). */
 export const CheckItemSchema = z

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { consentEvents, consentStatuses } from '../../domain/consent.js';
-import { Code, PageQuery, Timestamp, Uuid } from './common.js';
+import { Code, Timestamp, Uuid } from '../../web/schema-fields.js';
+import { PageQuery } from './common.js';
 
 const Lang = z.enum(['ca', 'es', 'en']);
 

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { Uuid } from './common.js';
+import { Uuid } from '../../web/schema-fields.js';
 
 /** Largest leaf index or tree size we accept: the range of PostgreSQL `bigint`. */
 const MAX_INT8 = (1n << 63n) - 1n;

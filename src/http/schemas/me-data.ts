@@ -1,7 +1,8 @@
 /** Schemas of the citizen's own data: the access log ("who used my data"), the export, and erasure. */
 import { z } from '@hono/zod-openapi';
 import { Passkey } from './citizen.js';
-import { Code, PageQuery, Timestamp, Uuid } from './common.js';
+import { Code, Timestamp, Uuid } from '../../web/schema-fields.js';
+import { PageQuery } from './common.js';
 import { Consent, Receipt, Revision } from './consent.js';
 import { Decimal } from './log.js';
 import { ConsentRequest } from './request.js';

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { notificationTypes } from '../../domain/notifications.js';
-import { PageQuery, Timestamp, Uuid } from './common.js';
+import { PageQuery } from './common.js';
+import { Timestamp, Uuid } from '../../web/schema-fields.js';
 
 const Lang = z.enum(['ca', 'es', 'en']);
 

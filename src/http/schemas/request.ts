@@ -1,17 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import { Code, PageQuery, Uuid } from './common.js';
+import { Code, SubjectRef, Uuid } from '../../web/schema-fields.js';
+import { PageQuery } from './common.js';
 import { Consent, Receipt, Terms } from './consent.js';
 
 const Lang = z.enum(['ca', 'es', 'en']);
 const requestStatuses = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
-
-/** A service's own, opaque reference for the person (DESIGN §4.1). */
-export const SubjectRef = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
-  .openapi({ example: 'expedient-2026-004512' });
 
 const ReturnUrl = z
   .url({ protocol: /^https?$/ })

@@ -1,7 +1,7 @@
-/** Request and response schemas of the service-facing webhook and events-feed API (DESIGN §7). */
+/** Request and response schemas of the service-facing webhook and events-feed API. */
 import { z } from '@hono/zod-openapi';
 import { MAX_WEBHOOK_URL_LENGTH } from '../../domain/webhook-url.js';
-import { Uuid } from './common.js';
+import { Uuid } from '../../web/schema-fields.js';
 
 const Instant = z.string().openapi({ format: 'date-time', example: '2026-11-05T10:15:00.000Z' });
 

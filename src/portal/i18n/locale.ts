@@ -1,5 +1,5 @@
 /**
- * The portal's languages (issue 6): Catalan, Spanish and English, Catalan the fallback.
+ * The portal's languages: Catalan, Spanish and English, Catalan the fallback.
  * The choice comes from `?lang=`, then the remembered `permis_lang` cookie, then
  * `Accept-Language` (RFC 9110 §12.5.4, quality values honoured).
  */

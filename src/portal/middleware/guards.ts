@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { ForbiddenError } from '../../domain/errors.js';
 import type { Role } from '../../domain/roles.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { sameOriginRequest, sameToken } from '../csrf.js';
 import { CsrfError, SignInRequired } from '../errors.js';
 import type { PortalEnv } from '../portal-env.js';

@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { hashSessionToken, SESSION_TOKEN_PATTERN } from '../../crypto/session-tokens.js';
-import type { AppDeps } from '../../http/deps.js';
-import { sessionCookie } from '../../http/session-cookie.js';
+import type { AppDeps } from '../../core/deps.js';
+import { sessionCookie } from '../../web/session-cookie.js';
 import { findCitizen } from '../../storage/citizens.js';
 import { listCitizenRoles } from '../../storage/roles-repo.js';
 import { findLiveSession } from '../../storage/sessions.js';

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { listCatalogue } from '../../storage/catalogue-repo.js';
-import type { AppDeps } from '../../http/deps.js';
-import { decodeCursor } from '../../http/schemas/common.js';
-import { accessLogPage } from '../../http/views/access-log-view.js';
+import type { AppDeps } from '../../core/deps.js';
+import { decodeCursor } from '../../domain/cursor.js';
+import { accessLogPage } from '../../log/access-log-view.js';
 import { type AccessLogFilter, listAccessLog } from '../../storage/access-log-repo.js';
 import { CHECK_EVENT_TYPE } from '../../storage/event-filter.js';
 import { getService } from '../../storage/services-repo.js';

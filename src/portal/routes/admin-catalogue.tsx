@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { type CatalogueTerm, langs, type TermKind, termKinds } from '../../domain/catalogue.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { createTerm, deleteTerm, type TermUsage, updateTerm } from '../../storage/catalogue-admin-repo.js';
 import { getTerm, listCatalogue } from '../../storage/catalogue-repo.js';
 import type { MessageKey } from '../messages/index.js';
@@ -59,7 +59,7 @@ async function loadTerm(deps: AppDeps, c: Context<PortalEnv>): Promise<Catalogue
 }
 
 /**
- * The catalogue pages (issue 6 item 3) over the functions behind `/v1/admin/catalogue`: every
+ * The catalogue pages over the functions behind `/v1/admin/catalogue`: every
  * purpose, data category and operation with its texts in ca/es/en; add a term, change its
  * texts and attributes, and delete (retire) one nothing refers to — after a confirmation, and
  * with the counts of what still uses it when the catalogue refuses.
@@ -131,7 +131,7 @@ export function adminCatalogueRoutes(r: Hono<PortalEnv>, deps: AppDeps): void {
       await deleteTerm(deps.db, term.kind, term.code, adminContextOf(deps, c));
     } catch (err) {
       if (isProblem(err, 'term_in_use')) {
-        const usage = err.extra.usage as TermUsage;
+        const usage = err.data.usage as TermUsage;
         return render(c, <TermDeleteConfirm p={pageOf(c)} term={term} inUse={usage} />, 409);
       }
       throw err;

@@ -1,7 +1,7 @@
 /** What the admin pages share: who is acting, reading forms, and naming fields in error. */
 import type { Context } from 'hono';
 import { PermisError, ValidationError } from '../../domain/errors.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import type { AdminContext } from '../../storage/admin-audit.js';
 import type { MessageKey } from '../messages/index.js';
 import type { PortalEnv } from '../portal-env.js';

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { NotFoundError } from '../../domain/errors.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { readMailOutbox, retryMail } from '../../notifications/mail-outbox.js';
 import type { MailStatus } from '../../storage/notification-mail-repo.js';
 import type { MessageKey } from '../messages/index.js';

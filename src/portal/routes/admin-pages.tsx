@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { requireViewer, requireViewerRole } from '../middleware/guards.js';
 import type { PortalEnv } from '../portal-env.js';
 import { render } from '../render.js';
@@ -12,7 +12,7 @@ import { adminServiceRoutes } from './admin-services.js';
 import { adminMailPages } from './admin-mail.js';
 
 /**
- * The administration pages under /admin (issue 6 item 3), admin role only: services,
+ * The administration pages under /admin, admin role only: services,
  * catalogue, roles and invitations, over the same functions as `/v1/admin/…` (which check
  * the admin role again inside their transactions and audit every change under the admin).
  */

@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { NotFoundError } from '../../domain/errors.js';
 import { isUuid } from '../../domain/ids.js';
 import { enrolUrl, isRole, type Role } from '../../domain/roles.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { findCitizen } from '../../storage/citizens.js';
 import { createInvitation, listInvitations, revokeInvitation } from '../../storage/invitations-repo.js';
 import { listCitizenRoles, listRoleHolders, revokeRole } from '../../storage/roles-repo.js';
@@ -22,7 +22,7 @@ const NOTICES: Record<string, MessageKey> = {
 const LIST_LIMIT = 100;
 
 /**
- * Roles and invitations (issue 6 item 3) over the functions behind `/v1/admin/roles` and
+ * Roles and invitations over the functions behind `/v1/admin/roles` and
  * `/v1/admin/invitations`: list who holds which role, revoke a role (never the last admin's —
  * the page says so), invite someone with a one-time enrolment link shown once, and revoke a
  * pending invitation. Destructive actions go through a confirmation page.

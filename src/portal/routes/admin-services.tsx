@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { langs } from '../../domain/catalogue.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { Service } from '../../domain/service.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { registryContext } from '../../storage/admin-audit.js';
 import { listCatalogue } from '../../storage/catalogue-repo.js';
 import { createService, findService, listServices, setServiceJwks, setServiceStatus, updateService } from '../../storage/services-repo.js';
@@ -90,7 +90,7 @@ async function loadService(deps: AppDeps, c: Context<PortalEnv>): Promise<Servic
 }
 
 /**
- * The service registry pages (issue 6 item 3) over the functions behind `/v1/admin/services`:
+ * The service registry pages over the functions behind `/v1/admin/services`:
  * list, register, edit, suspend (with a confirmation) and activate, replace the keys, and the
  * webhook endpoint read-only (services set it themselves with `PUT /v1/service/webhook`).
  * Every change is audited under the admin by the registry itself.

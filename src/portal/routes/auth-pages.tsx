@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../../http/deps.js';
-import { clearSessionCookie, sessionCookie } from '../../http/session-cookie.js';
-import { revokeOwnSession } from '../../http/auth/account.js';
+import type { AppDeps } from '../../core/deps.js';
+import { clearSessionCookie, sessionCookie } from '../../web/session-cookie.js';
+import { revokeOwnSession } from '../../account/revoke-session.js';
 import { safeNext } from '../paths.js';
 import type { PortalEnv } from '../portal-env.js';
 import { render } from '../render.js';

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { PermisError } from '../../domain/errors.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { redeemInvitation } from '../../storage/invitations-repo.js';
 import { requireViewer } from '../middleware/guards.js';
 import type { MessageKey } from '../messages/index.js';

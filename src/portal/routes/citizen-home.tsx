@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { effectiveRequestStatus } from '../../consent/decide-request.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { listConsents } from '../../storage/consents-repo.js';
 import { listCitizenRequests } from '../../storage/requests-repo.js';
 import { getService } from '../../storage/services-repo.js';

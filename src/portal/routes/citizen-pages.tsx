@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import type { PortalEnv } from '../portal-env.js';
 import { accessLogPages } from './access-log-pages.js';
 import { accountPages } from './account-pages.js';

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { transitionConsent } from '../../consent/transition-consent.js';
 import type { NarrowChange } from '../../domain/consent.js';
 import { PermisError } from '../../domain/errors.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import type { ConsentRow } from '../../storage/consents-repo.js';
 import { getService } from '../../storage/services-repo.js';
 import { requireViewer } from '../middleware/guards.js';

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { PermisError } from '../../domain/errors.js';
-import type { AppDeps } from '../../http/deps.js';
+import { PermisError, RuleError } from '../../domain/errors.js';
+import type { AppDeps } from '../../core/deps.js';
 import { confirmEmailAddress, unsubscribeEmailAddress } from '../../notifications/email-links.js';
 import type { MessageKey } from '../messages/index.js';
 import type { PortalEnv } from '../portal-env.js';
@@ -59,7 +59,7 @@ export function emailLinkPages(deps: AppDeps) {
   r.post('/email/confirm/:token', async (c) => {
     const token = c.req.param('token');
     try {
-      if (!TOKEN.test(token)) throw new PermisError('link_invalid', 400, 'Link invalid');
+      if (!TOKEN.test(token)) throw new RuleError('link_invalid', 'This link is not valid.');
       const done = await deps.db.transaction((tx) => confirmEmailAddress(tx, deps, token, c.get('requestId')));
       return render(c, <LinkPage c={c} title="confirm.title" text={done.already ? 'confirm.already' : 'confirm.done'} kind="ok" />);
     } catch (err) {
@@ -75,7 +75,7 @@ export function emailLinkPages(deps: AppDeps) {
   r.post('/email/unsubscribe/:token', async (c) => {
     const token = c.req.param('token');
     try {
-      if (!TOKEN.test(token)) throw new PermisError('link_invalid', 400, 'Link invalid');
+      if (!TOKEN.test(token)) throw new RuleError('link_invalid', 'This link is not valid.');
       await deps.db.transaction((tx) => unsubscribeEmailAddress(tx, deps, token, c.get('requestId')));
       return render(c, <LinkPage c={c} title="unsubscribe.title" text="unsubscribe.done" kind="ok" />);
     } catch (err) {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { NotFoundError } from '../../domain/errors.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { markAllNotificationsRead, markNotificationRead, readInbox } from '../../notifications/inbox.js';
 import { notificationTarget } from '../../notifications/notification-target.js';
 import { getService } from '../../storage/services-repo.js';

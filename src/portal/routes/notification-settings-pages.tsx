@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { notificationTypes } from '../../domain/notifications.js';
 import { PermisError } from '../../domain/errors.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { removeEmailAddress, resendConfirmation, setEmailAddress } from '../../notifications/email-address.js';
 import { readNotificationSettings, saveNotificationSettings, type NotificationSettingsView } from '../../notifications/notification-settings.js';
 import { LOCALES, type Locale, asLocale } from '../i18n/locale.js';

@@ -1,5 +1,5 @@
 import type { Lang } from '../../domain/catalogue.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { listCatalogue } from '../../storage/catalogue-repo.js';
 import { listServices } from '../../storage/services-repo.js';
 import type { FilterChoices } from '../views/officer-filter-form.js';

@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
 import { ValidationError } from '../../domain/errors.js';
-import type { AppDeps } from '../../http/deps.js';
-import { decodeEventCursor, encodeEventCursor } from '../../http/event-cursor.js';
-import { exportEventStream, exportFileName, exportFormatsByName } from '../../http/event-export.js';
-import { OfficerEventQuery, OfficerExportQuery } from '../../http/schemas/officer.js';
+import type { AppDeps } from '../../core/deps.js';
+import { decodeEventCursor, encodeEventCursor } from '../../officer/event-cursor.js';
+import { exportEventStream, exportFileName, exportFormatsByName } from '../../officer/event-export.js';
+import { OfficerEventQuery, OfficerExportQuery } from '../../web/officer-query.js';
 import { type EventPosition, type OfficerEventRow, searchEvents } from '../../storage/event-search.js';
 import { type OfficerContext, recordOfficerQuery } from '../../storage/officer-audit.js';
 import { CsrfError } from '../errors.js';
@@ -94,7 +94,7 @@ function EventsPage(props: { p: Page; form: FilterForm; errors: FieldErrors; cho
 }
 
 /**
- * `GET /officer`: the access-log search (issue 6 item 2, issue 4 item 4). Filters are checked
+ * `GET /officer`: the access-log search. Filters are checked
  * with the API's own schema; a valid search runs the same query as `GET /v1/officer/events`
  * and is audited as `officer.searched` with the same content, before the page is sent.
  */

@@ -1,11 +1,11 @@
 /**
- * The officer console's filter form (issue 4 item 4: service, purpose, category, decision,
+ * The officer console's filter form (service, purpose, category, decision,
  * reason, event type, subjectRef, actor, consent, time range) read from a query string and
  * validated with the very schemas of `/v1/officer/…`, so the console selects exactly what the
  * API would, and audits the query the same way.
  */
 import type { z } from 'zod';
-import type { OfficerEventQuery, OfficerExportQuery, OfficerStatsQuery } from '../../http/schemas/officer.js';
+import type { OfficerEventQuery, OfficerExportQuery, OfficerStatsQuery } from '../../web/officer-query.js';
 import type { EventFilter } from '../../storage/event-filter.js';
 import type { MessageKey } from '../messages/index.js';
 import type { FieldErrors } from '../views/admin-fields.js';
@@ -110,4 +110,4 @@ export function filterOf(q: Partial<Record<FilterField, unknown>>): EventFilter 
   return f;
 }
 
-export { auditedFilters } from '../../http/event-export.js';
+export { auditedFilters } from '../../officer/event-export.js';

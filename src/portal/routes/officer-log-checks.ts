@@ -1,5 +1,5 @@
 /**
- * The log-integrity checks of the officer console (issue 6 item 2, DESIGN §6), computed on the
+ * The log-integrity checks of the officer console, computed on the
  * server with the SDK's verifiers (`@permis/sdk/verify`, the same code as `permis log verify`
  * and every client): checkpoint signatures (c2sp.org/signed-note), RFC 9162 §2.1.4.2
  * consistency and §2.1.3.2 inclusion. Nothing is taken on trust from the database: roots come
@@ -8,12 +8,12 @@
  */
 import { verifyCheckpoint, verifyConsistency, verifyInclusion } from '@permis/sdk/verify';
 import { logOriginOf } from '../../crypto/checkpoint.js';
-import { readKeyRows } from '../../crypto/key-store.js';
+import { readKeyRows } from '../../storage/signing-keys-repo.js';
 import { buildLeaf } from '../../crypto/log-leaf.js';
 import { bytesEqual, consistencyProof, inclusionProof, leafHash, rootAt } from '../../crypto/merkle/index.js';
 import { formatVerifierKey } from '../../crypto/signed-note.js';
-import { fromB64 } from '../../domain/encoding.js';
-import type { AppDeps } from '../../http/deps.js';
+import { fromB64 } from '@permis/sdk/encoding';
+import type { AppDeps } from '../../core/deps.js';
 import type { Sql } from '../../storage/db.js';
 import { leafIndexOfEvent, leafRows, nodeReader, type StoredCheckpoint } from '../../storage/log-repo.js';
 
@@ -33,7 +33,7 @@ export interface CheckedCheckpoint extends StoredCheckpoint {
   signedBy: string[];
 }
 
-/** The signed-note verifier keys of every checkpoint key, active and retired (DESIGN §5). */
+/** The signed-note verifier keys of every checkpoint key, active and retired. */
 export async function trustedCheckpointKeys(deps: AppDeps): Promise<string[]> {
   const origin = logOriginOf(deps.config.publicUrl);
   const rows = (await readKeyRows(deps.db)).filter((k) => k.use === 'checkpoint');
@@ -142,7 +142,7 @@ export async function lookUpLeaf(sql: Sql, ask: { eventId?: string; index?: bigi
 }
 
 /**
- * Rebuilds leaf `index` from the events table (RFC 8785 leaf of DESIGN §6), hashes it, takes
+ * Rebuilds leaf `index` from the events table (the RFC 8785 leaf of `src/crypto/log-leaf.ts`), hashes it, takes
  * its audit path from stored nodes and verifies it against `cp`'s signed root.
  */
 export async function checkInclusion(sql: Sql, index: bigint, cp: CheckedCheckpoint): Promise<InclusionCheck> {

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { isUuid } from '../../domain/ids.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { latestCheckpoint } from '../../storage/log-repo.js';
 import type { PortalEnv } from '../portal-env.js';
 import { render } from '../render.js';

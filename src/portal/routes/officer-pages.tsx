@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { requireViewer, requireViewerRole } from '../middleware/guards.js';
 import type { PortalEnv } from '../portal-env.js';
 import { officerEventsPage, officerExport } from './officer-events.js';
@@ -7,7 +7,7 @@ import { officerLogPage } from './officer-log.js';
 import { officerStatsPage } from './officer-stats.js';
 
 /**
- * The officer console under /officer (issue 6 item 2), officer role only: access-log search
+ * The officer console under /officer, officer role only: access-log search
  * with CSV/NDJSON export, statistics, and the log-integrity panel. Every query of the access
  * log is audited exactly as the API audits it.
  */

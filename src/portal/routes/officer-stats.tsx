@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import type { AppDeps } from '../../http/deps.js';
-import { DEFAULT_STATS_DAYS, MAX_STATS_DAYS, OfficerStatsQuery } from '../../http/schemas/officer.js';
+import type { AppDeps } from '../../core/deps.js';
+import { DEFAULT_STATS_DAYS, MAX_STATS_DAYS, OfficerStatsQuery } from '../../web/officer-query.js';
 import { type EventStats, eventStats, type ServiceCount } from '../../storage/event-stats.js';
 import { recordOfficerQuery } from '../../storage/officer-audit.js';
 import type { PortalEnv } from '../portal-env.js';
@@ -86,7 +86,7 @@ function StatsPage(props: { p: Page; form: FilterForm; errors: FieldErrors; choi
 }
 
 /**
- * `GET /officer/stats`: counts per service, purpose and day, and denied checks (DESIGN §4.4),
+ * `GET /officer/stats`: counts per service, purpose and day, and denied checks,
  * from the API's eventStats over the API's default range (the last 30 days), audited as
  * `officer.stats_viewed` like `GET /v1/officer/stats`.
  */

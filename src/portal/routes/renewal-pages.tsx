@@ -3,7 +3,7 @@ import { declineRenewal } from '../../consent/decline-renewal.js';
 import { previewRenewal } from '../../consent/renew-consent.js';
 import type { ConsentTerms } from '../../domain/consent.js';
 import { NotFoundError, PermisError } from '../../domain/errors.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { findPendingRenewal } from '../../storage/renewal-requests-repo.js';
 import { getService } from '../../storage/services-repo.js';
 import { requireViewer } from '../middleware/guards.js';
@@ -37,7 +37,7 @@ export function renewalPages(deps: AppDeps) {
     } catch (err) {
       if (!(err instanceof PermisError)) throw err;
       if (err.code === 'notice_changed') {
-        const href = typeof err.extra.consentRequestId === 'string' ? `/requests/${err.extra.consentRequestId}` : undefined;
+        const href = typeof err.data.consentRequestId === 'string' ? `/requests/${err.data.consentRequestId}` : undefined;
         refusal = { text: p.t(href ? 'renew.noticeChanged' : 'renew.noticeChangedNoRequest', { service: name }), ...(href ? { href } : {}) };
       } else if (err.code === 'illegal_transition') {
         refusal = { text: p.t('renew.notLive') };

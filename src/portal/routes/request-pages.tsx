@@ -4,7 +4,7 @@ import { citizenRequest, effectiveRequestStatus, rejectRequest } from '../../con
 import { pickLanguage } from '../../consent/request-terms.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { Service } from '../../domain/service.js';
-import type { AppDeps } from '../../http/deps.js';
+import type { AppDeps } from '../../core/deps.js';
 import { findRequest, type RequestRow } from '../../storage/requests-repo.js';
 import { getService } from '../../storage/services-repo.js';
 import { requireViewer } from '../middleware/guards.js';

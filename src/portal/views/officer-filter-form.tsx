@@ -34,7 +34,7 @@ const EVENT_TYPES = [
 ];
 
 /**
- * The filters of the access log as a GET form (`id`), every filter of issue 4. `fields`
+ * The filters of the access log as a GET form (`id`), every filter of `src/web/officer-query.ts`. `fields`
  * chooses which appear; `children` adds inputs (order, page size) before the button.
  */
 export function FilterFormView(props: {

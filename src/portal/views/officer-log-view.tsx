@@ -1,4 +1,4 @@
-import { b64 } from '../../domain/encoding.js';
+import { b64 } from '@permis/sdk/encoding';
 import type { CheckedCheckpoint, ConsistencyCheck, InclusionCheck, Verdict } from '../routes/officer-log-checks.js';
 import type { MessageKey } from '../messages/index.js';
 import { formatInstant } from './officer-events-table.js';

@@ -7,8 +7,8 @@
  */
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { runIntegrator } from '../../../src/jobs/integrator.js';
-import type { AppConfig } from '../../../src/http/deps.js';
+import { integrateLog } from '../../../src/log/integrate-log.js';
+import type { AppConfig } from '../../../src/core/deps.js';
 import type { TestClock } from '../../support/clock.js';
 import { createTestContext, type TestContext } from '../../support/harness.js';
 
@@ -75,7 +75,7 @@ export async function startPortal(config: Partial<AppConfig> = {}): Promise<Port
     url,
     directUrl: `http://127.0.0.1:${http.port}`,
     port: http.port,
-    integrate: () => runIntegrator(ctx.deps),
+    integrate: () => integrateLog(ctx.deps),
     async close() {
       await http.close();
       await ctx.close();

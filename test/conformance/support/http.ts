@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { importJWK, type JWK, SignJWT } from 'jose';
 import { createSoftAuthenticator, type SoftAuthenticator } from '../../../src/devtools/soft-authenticator.js';
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from '../../support/json.js';
+
+export type { Json };
 
 /** An HTTP answer: status, parsed JSON body (or text), headers. */
 export interface Answer {

@@ -1,5 +1,5 @@
 /**
- * The log integrator (DESIGN §6): takes committed pending audit events in `seq` order off the
+ * The log integrator: takes committed pending audit events in `seq` order off the
  * queue, gives them contiguous leaf indices (one narrow `log_leaves` row each, with a fresh
  * salt), stores the hashes of the subtrees they complete, and signs a C2SP checkpoint of the
  * new tree — one transaction per batch, under a transaction-scoped advisory lock, so one
@@ -11,7 +11,7 @@ import { checkpointSigner, logOriginOf, parseCheckpoint, signCheckpoint } from '
 import { buildLeaf, leafHashOfEventSync, SALT_BYTES } from '../crypto/log-leaf.js';
 import { bytesEqual, emptyRoot, extendTree, frontierNodes, leafHash, type SyncSha256, treeRoot } from '../crypto/merkle/index.js';
 import { type NoteSigner, parseNote } from '../crypto/signed-note.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../core/deps.js';
 import type { Sql } from '../storage/db.js';
 import {
   appendLeaves,
@@ -26,6 +26,7 @@ import {
   replaceCheckpointNote,
   type StoredCheckpoint,
 } from '../storage/log-repo.js';
+import { InternalError } from '../domain/errors.js';
 
 /** What the integrator needs from the app's dependencies. */
 export type IntegratorDeps = Pick<AppDeps, 'db' | 'keys' | 'clock' | 'random' | 'config' | 'sha256'>;
@@ -33,7 +34,7 @@ export type IntegratorDeps = Pick<AppDeps, 'db' | 'keys' | 'clock' | 'random' | 
 /** Points inside a batch's transaction where {@link IntegratorOptions.onStage} is called. */
 export type IntegratorStage = 'leaves-assigned' | 'nodes-stored' | 'checkpoint-stored';
 
-/** Options for {@link runIntegrator}. */
+/** Options for {@link integrateLog}. */
 export interface IntegratorOptions {
   /** Most events per batch (one transaction, one checkpoint); default 1000. */
   batch?: number;
@@ -56,10 +57,9 @@ export interface IntegratorOptions {
  * The log is not in a state this integrator may extend (stored nodes or leaf indices
  * disagree with the last checkpoint). An operator problem: it refuses to sign anything.
  */
-export class LogIntegrityError extends Error {
+export class LogIntegrityError extends InternalError {
   constructor(message: string) {
-    super(message);
-    this.name = 'LogIntegrityError';
+    super('log_integrity', message);
   }
 }
 
@@ -77,7 +77,7 @@ interface BatchResult {
  * latest checkpoint afterwards. Returns at once, changing nothing, if another integrator holds
  * the lock. Safe to call concurrently from any number of processes.
  */
-export async function runIntegrator(deps: IntegratorDeps, opts: IntegratorOptions = {}): Promise<bigint> {
+export async function integrateLog(deps: IntegratorDeps, opts: IntegratorOptions = {}): Promise<bigint> {
   const batch = opts.batch ?? 1000;
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError('batch must be a positive integer');
   const maxBatches = opts.maxBatches ?? Number.POSITIVE_INFINITY;

@@ -1,6 +1,6 @@
 /** How officers see an audit event: as JSON (search, NDJSON export) and as a CSV record. */
-import { csvRecord } from '../../domain/csv.js';
-import type { OfficerEventRow } from '../../storage/event-search.js';
+import { csvRecord } from '../domain/csv.js';
+import type { OfficerEventRow } from '../storage/event-search.js';
 
 /** The JSON view of an event (search results and NDJSON lines). */
 export const officerEventView = (e: OfficerEventRow) => ({

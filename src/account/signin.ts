@@ -4,17 +4,17 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   authenticationOptions,
   verifyAssertion,
-} from '../../crypto/passkeys.js';
-import { PermisError, UnauthenticatedError } from '../../domain/errors.js';
-import { uuidv7 } from '../../domain/ids.js';
-import { type CitizenRow, findCitizen } from '../../storage/citizens.js';
-import { recordCitizenEvent } from '../../storage/citizen-audit.js';
-import { findPasskey, recordPasskeyUse } from '../../storage/passkeys.js';
-import type { AppDeps } from '../deps.js';
-import { notifySignedIn } from '../../notifications/notify-security.js';
+} from '../crypto/passkeys.js';
+import { AuthenticationError, UnauthenticatedError } from '../domain/errors.js';
+import { uuidv7 } from '../domain/ids.js';
+import { type CitizenRow, findCitizen } from '../storage/citizens.js';
+import { recordCitizenEvent } from '../storage/citizen-audit.js';
+import { findPasskey, recordPasskeyUse } from '../storage/passkeys.js';
+import type { AppDeps } from '../core/deps.js';
+import { notifySignedIn } from '../notifications/notify-security.js';
 import { newChallenge, type OpenedSession, openSession, storeChallenge, takeChallenge } from './ceremony.js';
 
-const failed = (detail: string) => new PermisError('passkey_verification_failed', 401, 'Passkey verification failed', detail);
+const failed = (detail: string) => new AuthenticationError('passkey_verification_failed', detail);
 
 /** Starts a sign-in: request options with an empty allow list (discoverable credentials). */
 export async function startSignin(deps: AppDeps): Promise<{ ceremonyId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
@@ -37,7 +37,7 @@ export async function finishSignin(
   const ch = await takeChallenge(deps, { ceremonyId: req.ceremonyId, purpose: 'signin' });
   // WebAuthn L3 §7.2 step 5: the credential must be one we registered.
   const passkey = await findPasskey(deps.db, req.response.id);
-  if (!passkey) throw new PermisError('passkey_unknown', 401, 'Unknown passkey', 'This passkey is not registered here.');
+  if (!passkey) throw new AuthenticationError('passkey_unknown', 'This passkey is not registered here.');
   const citizen = await findCitizen(deps.db, passkey.citizenId);
   if (!citizen || citizen.erasedAt) throw new UnauthenticatedError('This account no longer exists.');
   // WebAuthn L3 §7.2 step 6: with no user identified beforehand, userHandle is required and must be the owner's.

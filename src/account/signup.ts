@@ -4,13 +4,13 @@ import {
   type RegistrationResponseJSON,
   registrationOptions,
   verifyRegistration,
-} from '../../crypto/passkeys.js';
-import { b64url } from '../../domain/encoding.js';
-import { uuidv7 } from '../../domain/ids.js';
-import { type CitizenRow, insertCitizen } from '../../storage/citizens.js';
-import { recordCitizenEvent } from '../../storage/citizen-audit.js';
-import { insertPasskey } from '../../storage/passkeys.js';
-import type { AppDeps } from '../deps.js';
+} from '../crypto/passkeys.js';
+import { b64url } from '@permis/sdk/encoding';
+import { uuidv7 } from '../domain/ids.js';
+import { type CitizenRow, insertCitizen } from '../storage/citizens.js';
+import { recordCitizenEvent } from '../storage/citizen-audit.js';
+import { insertPasskey } from '../storage/passkeys.js';
+import type { AppDeps } from '../core/deps.js';
 import { newChallenge, type OpenedSession, openSession, storeChallenge, takeChallenge } from './ceremony.js';
 import { storePasskey } from './store-passkey.js';
 

@@ -2,7 +2,7 @@
  * The opaque cursor of officers' event pages: the order and the exact position (time to the
  * microsecond, id) of the last event of a page, so the next page continues strictly after it.
  */
-import { b64url, fromB64, utf8 } from '../domain/encoding.js';
+import { b64url, fromB64, utf8 } from '@permis/sdk/encoding';
 import { ValidationError } from '../domain/errors.js';
 import type { EventOrder, EventPosition } from '../storage/event-search.js';
 

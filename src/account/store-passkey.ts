@@ -1,6 +1,6 @@
-import { PermisError } from '../../domain/errors.js';
-import { DbError, type Sql } from '../../storage/db.js';
-import type { AppDeps } from '../deps.js';
+import { RuleError } from '../domain/errors.js';
+import { DbError, type Sql } from '../storage/db.js';
+import type { AppDeps } from '../core/deps.js';
 
 /**
  * Runs `fn` in a transaction that stores a newly registered passkey; a credential id that is
@@ -11,7 +11,7 @@ export async function storePasskey<T>(fn: (tx: Sql) => Promise<T>, deps: AppDeps
     return await deps.db.transaction(fn);
   } catch (err) {
     if (err instanceof DbError && err.isUniqueViolation && err.constraint === 'passkeys_pkey') {
-      throw new PermisError('passkey_verification_failed', 400, 'Passkey verification failed', 'This passkey is already registered.');
+      throw new RuleError('passkey_verification_failed', 'This passkey is already registered.');
     }
     throw err;
   }

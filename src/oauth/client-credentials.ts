@@ -3,20 +3,20 @@
  * with `private_key_jwt` (RFC 7523 §2.2) against the service's registered JWKS. Issues
  * RFC 9068 access tokens. Every refusal is an RFC 6749 §5.2 OAuthError.
  */
-import { issueAccessToken } from '../../crypto/access-token.js';
+import { issueAccessToken } from '../crypto/access-token.js';
 import {
   ASSERTION_CLOCK_SKEW_SECONDS,
   claimedClientId,
   JWT_BEARER_ASSERTION_TYPE,
   verifyClientAssertion,
-} from '../../crypto/client-assertion.js';
-import { uuidv7 } from '../../domain/ids.js';
-import { invalidClient, OAuthError } from '../../domain/oauth-error.js';
-import { parseScopeParam } from '../../domain/service-scopes.js';
-import { consumeAssertionJti, purgeExpiredJtis } from '../../storage/assertion-jtis.js';
-import { insertAuditEvent } from '../../storage/audit-repo.js';
-import { getServiceByClientId } from '../../storage/services-repo.js';
-import type { AppDeps } from '../deps.js';
+} from '../crypto/client-assertion.js';
+import { uuidv7 } from '../domain/ids.js';
+import { invalidClient, OAuthError } from '../domain/oauth-error.js';
+import { parseScopeParam } from '../domain/service-scopes.js';
+import { consumeAssertionJti, purgeExpiredJtis } from '../storage/assertion-jtis.js';
+import { insertAuditEvent } from '../storage/audit-repo.js';
+import { getServiceByClientId } from '../storage/services-repo.js';
+import type { AppDeps } from '../core/deps.js';
 
 /** The path of the token endpoint. */
 export const TOKEN_ENDPOINT_PATH = '/v1/oauth/token';
@@ -122,7 +122,10 @@ export async function clientCredentialsToken(deps: AppDeps, req: TokenRequest, r
     return token;
   });
   if (deps.random.bytes(1)[0]! < 256 / GLOBAL_PURGE_ONE_IN) {
-    await purgeExpiredJtis(deps.db, now).catch(() => {}); // housekeeping only; retried on a later request
+    // Housekeeping only, retried on a later request: a failure must not fail this token.
+    await purgeExpiredJtis(deps.db, now).catch((err: unknown) =>
+      deps.log?.('warn', 'purging expired client-assertion jtis failed', { message: err instanceof Error ? err.message : String(err) }),
+    );
   }
   return { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn, scope: scope.scopes.join(' ') };
 }

@@ -1,12 +1,12 @@
 /**
- * The streaming export of the access log (DESIGN §4.4: "export CSV/NDJSON as a stream"): a
+ * The streaming export of the access log (CSV and NDJSON, streamed): a
  * web-standard ReadableStream that fetches one keyset page at a time, only when the reader
  * asks for more, so memory holds at most a page or two whatever the size of the export.
  */
 import type { Sql } from '../storage/db.js';
 import type { EventFilter } from '../storage/event-filter.js';
 import { type EventOrder, type EventPosition, type OfficerEventRow, searchEvents } from '../storage/event-search.js';
-import { officerCsvHeader, officerCsvRecord, officerEventView } from './views/officer-event-view.js';
+import { officerCsvHeader, officerCsvRecord, officerEventView } from './officer-event-view.js';
 
 /** Rows fetched per database query while exporting. */
 export const EXPORT_PAGE_SIZE = 1000;

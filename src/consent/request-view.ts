@@ -1,6 +1,6 @@
-import { effectiveRequestStatus } from '../../consent/decide-request.js';
-import { noticeLanguages } from '../../consent/request-terms.js';
-import type { RequestRow } from '../../storage/requests-repo.js';
+import { effectiveRequestStatus } from './decide-request.js';
+import { noticeLanguages } from './request-terms.js';
+import type { RequestRow } from '../storage/requests-repo.js';
 
 /** The API view of a consent request, with the status readers must see at `now`. */
 export function requestView(r: RequestRow, now: Date, publicUrl: string) {

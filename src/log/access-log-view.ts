@@ -1,17 +1,17 @@
 /**
- * The citizen's access-log entries (DESIGN §4.3) and their proofs: each integrated event
+ * The citizen's access-log entries and their proofs: each integrated event
  * comes with its leaf data and an RFC 9162 §2.1.3 inclusion proof against the latest signed
  * checkpoint, so the citizen can check, trusting no one but the log's key, that the entry
  * is in the log everyone else sees.
  */
-import { buildLeafWith } from '../../crypto/log-leaf.js';
-import { inclusionProof, leafHashWith, type NodeId, type NodeReader, type SyncSha256 } from '../../crypto/merkle/index.js';
-import { b64 } from '../../domain/encoding.js';
-import type { AccessLogRow } from '../../storage/access-log-repo.js';
-import type { AuditEvent } from '../../storage/audit-repo.js';
-import type { Sql } from '../../storage/db.js';
-import { latestCheckpoint, nodeReader } from '../../storage/log-repo.js';
-import { encodeCursor } from '../schemas/common.js';
+import { buildLeafWith } from '../crypto/log-leaf.js';
+import { inclusionProof, leafHashWith, type NodeId, type NodeReader, type SyncSha256 } from '../crypto/merkle/index.js';
+import { b64 } from '@permis/sdk/encoding';
+import type { AccessLogRow } from '../storage/access-log-repo.js';
+import type { AuditEvent } from '../storage/audit-repo.js';
+import type { Sql } from '../storage/db.js';
+import { latestCheckpoint, nodeReader } from '../storage/log-repo.js';
+import { encodeCursor } from '../domain/cursor.js';
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 

@@ -1,7 +1,11 @@
-import type { Clock, Random } from '../domain/runtime.js';
-import type { Db } from '../storage/db.js';
+/**
+ * The kernel types every operation receives: settings and dependencies, all passed in by the
+ * composition root (`src/entry/`), never looked up.
+ */
 import type { KeyRing } from '../crypto/key-ring.js';
 import type { SyncSha256 } from '../crypto/merkle/index.js';
+import type { Clock, Random } from '../domain/runtime.js';
+import type { Db } from '../storage/db.js';
 import type { NotificationConfig } from '../notifications/notification-config.js';
 
 /** Settings the core needs; built and validated only in `src/entry/`. */
@@ -28,7 +32,10 @@ export interface AppConfig {
   notifications?: NotificationConfig;
 }
 
-/** Everything the app factory receives: storage, keys, time and randomness are passed in. */
+/** Where unexpected errors are reported; never shown to callers. */
+export type LogFn = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+
+/** Everything an operation (and the app factory) receives: storage, keys, time and randomness are passed in. */
 export interface AppDeps {
   db: Db;
   keys: KeyRing;
@@ -42,28 +49,18 @@ export interface AppDeps {
    */
   sha256?: SyncSha256;
   /** Where unexpected errors are reported; never shown to callers. */
-  log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+  log?: LogFn;
 }
 
-/** The authenticated citizen on a request, set by the session middleware. */
+/** The authenticated citizen an operation acts for (a session of theirs). */
 export interface CitizenPrincipal {
   citizenId: string;
   sessionId: string;
 }
 
-/** The authenticated city service on a request, set by the service-token middleware. */
+/** The authenticated city service an operation acts for (an access token of theirs). */
 export interface ServicePrincipal {
   serviceId: string;
   clientId: string;
   scopes: string[];
-}
-
-/** Hono environment type shared by all routes. */
-export interface AppEnv {
-  Variables: {
-    deps: AppDeps;
-    requestId: string;
-    citizen: CitizenPrincipal;
-    service: ServicePrincipal;
-  };
 }

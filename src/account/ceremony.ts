@@ -2,14 +2,14 @@
  * Shared steps of the passkey ceremonies: issuing a server-side challenge, taking it back
  * exactly once, and opening a session.
  */
-import { newSessionToken } from '../../crypto/session-tokens.js';
-import { b64url } from '../../domain/encoding.js';
-import { PermisError } from '../../domain/errors.js';
-import { uuidv7 } from '../../domain/ids.js';
-import type { Sql } from '../../storage/db.js';
-import { type ChallengePurpose, type ChallengeRow, consumeChallenge, insertChallenge } from '../../storage/webauthn-challenges.js';
-import { insertSession } from '../../storage/sessions.js';
-import type { AppDeps } from '../deps.js';
+import { newSessionToken } from '../crypto/session-tokens.js';
+import { b64url } from '@permis/sdk/encoding';
+import { RuleError } from '../domain/errors.js';
+import { uuidv7 } from '../domain/ids.js';
+import type { Sql } from '../storage/db.js';
+import { type ChallengePurpose, type ChallengeRow, consumeChallenge, insertChallenge } from '../storage/webauthn-challenges.js';
+import { insertSession } from '../storage/sessions.js';
+import type { AppDeps } from '../core/deps.js';
 
 /** A fresh challenge: 32 random bytes (WebAuthn L3 §13.4.3 asks for at least 16). */
 export function newChallenge(deps: AppDeps): { bytes: Uint8Array; text: string } {
@@ -40,8 +40,8 @@ export async function storeChallenge(
 }
 
 /** The error for an unknown, expired, reused or foreign ceremony. */
-export const challengeInvalid = (): PermisError =>
-  new PermisError('challenge_invalid', 400, 'Challenge invalid', 'The ceremony is unknown, expired or already used; start it again.');
+export const challengeInvalid = (): RuleError =>
+  new RuleError('challenge_invalid', 'The ceremony is unknown, expired or already used; start it again.');
 
 /**
  * Takes the ceremony's challenge out of storage in its own statement, before anything is

@@ -1,5 +1,5 @@
-import { effectiveStatus } from '../../domain/consent.js';
-import type { ConsentRow, ReceiptRow, RevisionRow } from '../../storage/consents-repo.js';
+import { effectiveStatus } from '../domain/consent.js';
+import type { ConsentRow, ReceiptRow, RevisionRow } from '../storage/consents-repo.js';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
