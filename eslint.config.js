@@ -20,6 +20,11 @@ export default tseslint.config(
   { ignores: ['node_modules/', 'data/', '.wrangler/', 'sdk/src/schema.ts', 'src/portal/assets/generated.ts', 'coverage/', 'sdk/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // Plain Node scripts (documentation examples, publish checks).
+  {
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', fetch: 'readonly', URL: 'readonly' } },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -16,8 +16,10 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'src/**/*.test.ts', 'sdk/test/**/*.test.ts'],
     // Over-HTTP suites against started servers: `npm run test:conformance:node|worker`, `npm run test:replicas`;
     // the Chromium journeys: `npm run test:browser`.
-    exclude: [...configDefaults.exclude, 'test/conformance/**', 'test/replicas/**', 'test/browser/**'],
+    exclude: [...configDefaults.exclude, 'test/conformance/**', 'test/replicas/**', 'test/browser/**', 'test/docs/commands.test.ts'],
     setupFiles: ['test/support/setup.ts'],
+    // Embedded PGlite: test databases load a migrated snapshot made once per run.
+    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Each file gets its own databases; two cores, so keep parallelism modest.

@@ -18,7 +18,7 @@ export interface BenchReport {
   config: { connections: number; seconds: number; rounds: number; warmupSeconds: number; poolMax: number; batchSize: number; requestedConsents: number };
   seed: { consents: number; citizens: number; subjectBindings: number; services: number; subjectsPerService: number; seconds: number; note: string };
   scenarios: Scenario[];
-  ratios: { checkOverFloor: number; checkOverHello: number; batchChecksOverFloor: number };
+  ratios: { checkOverFloor: number; checkOverHello: number; batchChecksOverFloor: number; metricsCost?: number };
   targets: {
     checkOverFloor: { target: number; value: number; pass: boolean };
     checkP99Ms: { target: number; value: number; pass: boolean };
@@ -60,6 +60,9 @@ export function formatReport(r: BenchReport): string {
   lines.push(
     `ratios: check/floor ${r.ratios.checkOverFloor.toFixed(2)} · check/hello ${r.ratios.checkOverHello.toFixed(2)} · ` +
       `batch checks/s ÷ floor req/s ${r.ratios.batchChecksOverFloor.toFixed(1)}`,
+    ...(r.ratios.metricsCost !== undefined && Number.isFinite(r.ratios.metricsCost)
+      ? [`metrics check req/s with metrics ${((1 - r.ratios.metricsCost) * 100).toFixed(1)} % of without: cost ${(r.ratios.metricsCost * 100).toFixed(1)} % (target < 3 %)`]
+      : []),
     `target  check ≥ ${r.targets.checkOverFloor.target} × floor req/s: ${r.targets.checkOverFloor.value.toFixed(2)} × → ${flag(r.targets.checkOverFloor.pass)}`,
     `target  check p99 ≤ ${r.targets.checkP99Ms.target} ms: ${ms(r.targets.checkP99Ms.value)} ms → ${flag(r.targets.checkP99Ms.pass)}`,
     `audit   ${n0(r.audit.checkedRows)} consent.checked rows ≥ ${n0(r.audit.ok2xxChecks)} checks answered 2xx (warm-ups included) → ${flag(r.audit.pass)}`,

@@ -111,12 +111,14 @@ async function runCheckBench(): Promise<void> {
       { key: 'hello', name: 'hello', method: 'GET', path: '/bench/hello', checksPerRequest: 0 },
       { key: 'floor', name: 'floor', method: 'POST', path: '/bench/floor', bodies: bodies.single, checksPerRequest: 0 },
       { key: 'check', name: 'check', method: 'POST', path: '/v1/check', bodies: bodies.single, checksPerRequest: 1, auth: true },
+      // The same check with metrics recorded (prom-client), to show their cost.
+      { key: 'check-metrics', name: 'check (metrics on)', method: 'POST', path: '/v1/check', headers: { 'x-bench-metrics': 'on' }, bodies: bodies.single, checksPerRequest: 1, auth: true },
       { key: 'batch', name: `check batch (${cfg.batchSize})`, method: 'POST', path: '/v1/check/batch', bodies: bodies.batch, checksPerRequest: cfg.batchSize, auth: true },
     ];
     const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
     const specs = all.filter((s) => !only.length || only.includes(s.key));
     // Access tokens live 5 minutes: a fresh one for every run.
-    const withAuth = async (spec: Spec): Promise<LoadSpec> => (spec.auth ? { ...spec, headers: { authorization: `Bearer ${await token()}` } } : spec);
+    const withAuth = async (spec: Spec): Promise<LoadSpec> => (spec.auth ? { ...spec, headers: { ...spec.headers, authorization: `Bearer ${await token()}` } } : spec);
     let ok2xxChecks = 0;
     for (const spec of specs) {
       if (cfg.warmupSeconds === 0) break;
@@ -187,7 +189,7 @@ async function runCheckBench(): Promise<void> {
         note: 'consents seeded directly (insert … select, not through the API): no receipts, revisions or audit events for seeded rows',
       },
       scenarios,
-      ratios: { checkOverFloor, checkOverHello: rps('check') / rps('hello'), batchChecksOverFloor: batchChecks / rps('floor') },
+      ratios: { checkOverFloor, checkOverHello: rps('check') / rps('hello'), batchChecksOverFloor: batchChecks / rps('floor'), metricsCost: 1 - rps('check (metrics on)') / rps('check') },
       targets: {
         checkOverFloor: { target: TARGETS.checkOverFloor, value: checkOverFloor, pass: checkOverFloor >= TARGETS.checkOverFloor },
         checkP99Ms: { target: TARGETS.checkP99Ms, value: checkP99, pass: checkP99 <= TARGETS.checkP99Ms },

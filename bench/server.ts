@@ -14,6 +14,8 @@ import { jsonLogger } from '../src/entry/log.js';
 import { openRuntime } from '../src/entry/runtime.js';
 import { createApp } from '../src/entry/app.js';
 import { baselineApp } from './baselines.js';
+import { instrumentDb } from '../src/entry/instrumented-db.js';
+import { prometheusMetrics } from '../src/entry/prometheus.js';
 
 /** Whether `url` (absolute) has a path under /bench/. */
 function isBaseline(url: string): boolean {
@@ -28,10 +30,21 @@ async function main(): Promise<void> {
   const rt = await openRuntime(env);
   const deps = await rt.deps(jsonLogger(env.LOG_LEVEL));
   const app = createApp(deps);
+  // The same app with metrics on (prom-client, as `npm start` with METRICS_TOKEN wires it), chosen
+  // per request by `x-bench-metrics: on`: the check's cost of metrics, measured in one process.
+  const prom = prometheusMetrics();
+  const withMetrics = createApp({
+    ...deps,
+    db: instrumentDb(deps.db, prom.metrics, env.DATABASE_POOL_MAX),
+    metrics: prom.metrics,
+    metricsExposition: prom.exposition,
+    config: { ...deps.config, metricsToken: 'bench-metrics-token-0123456789abcdef' },
+  });
   const baselines = baselineApp(deps, serviceId);
   const server = serve(
     {
-      fetch: (req: Request, bindings: unknown) => (isBaseline(req.url) ? baselines.fetch(req) : app.fetch(req, bindings)),
+      fetch: (req: Request, bindings: unknown) =>
+        isBaseline(req.url) ? baselines.fetch(req) : req.headers.get('x-bench-metrics') === 'on' ? withMetrics.fetch(req, bindings) : app.fetch(req, bindings),
       port: env.PORT,
       hostname: env.HOST,
     },

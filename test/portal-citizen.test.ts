@@ -82,6 +82,17 @@ describe(`the request page behind approvalUrl (${ENGINE})`, () => {
     expect(ca.html).toContain(html('Autoritzo l’ajuntament a consultar la meva adreça i ingressos per tramitar l’ajut.'));
   });
 
+  it('says what an empty list of processing operations means for the citizen, in every language', async () => {
+    const req = await createConsentRequest(t, token, ref('noproc'), { processing: [] });
+    const path = new URL(req.approvalUrl).pathname;
+    for (const lang of ['ca', 'es', 'en'] as const) {
+      const { html: page } = await getPage(t, path, { lang });
+      expect(page).toContain(html(citizen[lang]['terms.noProcessing']));
+      expect(page).not.toContain(html(tr(lang)('common.none')));
+    }
+    expect(citizen.en['terms.noProcessing']).toMatch(/only for the purposes shown/);
+  });
+
   it('offers the terms-bound passkey approval and a rejection with confirmation to a signed-in citizen', async () => {
     const req = await createConsentRequest(t, token, ref('rej'));
     const path = `/requests/${req.id}`;

@@ -5,9 +5,9 @@
  * transparency log offline.
  *
  *   npm run permis -- services add --file examples/service.example.json     (server stopped)
- *   npm run permis -- services keygen ajuts-energia --out service-key.json
+ *   npm run permis -- services keygen ajuts-energia          (writes ~/.config/permis/keys/ajuts-energia-key.json)
  *   npm start &
- *   npx tsx sdk/examples/city-service.ts --service ajuts-energia --key service-key.json [--simulate-citizen]
+ *   npx tsx sdk/examples/city-service.ts --service ajuts-energia --key ~/.config/permis/keys/ajuts-energia-key.json [--simulate-citizen]
  *
  * Without --simulate-citizen it prints the approval link and waits for a person to approve it
  * in a browser with a passkey; with it, a software passkey (this repository's development

@@ -4046,6 +4046,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/.well-known/oauth-authorization-server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OAuth 2.0 authorization server metadata (RFC 8414) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The metadata */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuthorizationServerMetadata"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/roles": {
         parameters: {
             query?: never;
@@ -9591,6 +9627,18 @@ export interface components {
             scope?: string;
         } & {
             [key: string]: unknown;
+        };
+        /** @description RFC 8414 authorization server metadata: where the token endpoint is, how a city service authenticates (private_key_jwt, RFC 7523) and with which algorithms, the scopes, and the JWKS that signs access tokens. */
+        AuthorizationServerMetadata: {
+            issuer: string;
+            token_endpoint: string;
+            jwks_uri: string;
+            grant_types_supported: string[];
+            response_types_supported: string[];
+            token_endpoint_auth_methods_supported: string[];
+            token_endpoint_auth_signing_alg_values_supported: string[];
+            scopes_supported: string[];
+            service_documentation: string;
         };
         MyRoles: {
             /** @description The roles held, by name. */

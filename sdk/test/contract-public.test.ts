@@ -29,6 +29,7 @@ describe('public client, contract', () => {
     expect(await pub.health()).toBeTruthy();
     expect(await pub.ready()).toBeTruthy();
     expect((await pub.jwks()).keys.length).toBeGreaterThanOrEqual(3);
+    expect((await pub.authorizationServerMetadata()).token_endpoint_auth_methods_supported).toEqual(['private_key_jwt']);
     const catalogue = await pub.catalogue({ lang: 'ca' });
     expect(catalogue.purposes.map((p) => p.code)).toContain('t-benefits');
     expect((await pub.catalogueTerm('category', 't-health')).code).toBe('t-health');

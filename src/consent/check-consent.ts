@@ -4,6 +4,22 @@ import type { AppDeps } from '../core/deps.js';
 import type { AuditBatcher } from '../storage/audit-batcher.js';
 import type { AuditEvent } from '../storage/audit-repo.js';
 import { loadCheckFacts } from '../storage/check-repo.js';
+import { instrumentsOf } from '../core/metric-catalogue.js';
+import { childCache2, type Counter, type Metrics } from '../core/metrics.js';
+
+const decisionCaches = new WeakMap<Metrics, Map<string, (decision: string, reason: string) => Counter>>();
+
+/** The decision counter of one service, its children cached (the check path builds no label objects). */
+function decisionCounter(metrics: Metrics, serviceId: string): (decision: string, reason: string) => Counter {
+  let byService = decisionCaches.get(metrics);
+  if (!byService) decisionCaches.set(metrics, (byService = new Map()));
+  let c = byService.get(serviceId);
+  if (!c) {
+    const family = instrumentsOf(metrics).checkDecisions;
+    byService.set(serviceId, (c = childCache2({ labels: (d, r) => family.labels(serviceId, d, r) })));
+  }
+  return c;
+}
 
 /** One question of a service: may I use these data of this subject for this purpose now? */
 export interface CheckItem extends CheckQuery {
@@ -58,5 +74,9 @@ export async function checkConsents(
   });
   // Every check, permit or deny, is durably in the audit log before the answer leaves.
   await audit.append(events);
+  if (deps.metrics) {
+    const decisions = decisionCounter(deps.metrics, serviceId);
+    for (const a of answers) decisions(a.decision, a.decision === 'deny' ? a.reason : 'none').inc();
+  }
   return answers;
 }

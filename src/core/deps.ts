@@ -7,6 +7,8 @@ import type { SyncSha256 } from '../crypto/merkle/index.js';
 import type { Clock, Random } from '../domain/runtime.js';
 import type { Db } from '../storage/db.js';
 import type { NotificationConfig } from '../notifications/notification-config.js';
+import type { DocsAssets } from './docs-assets.js';
+import type { Metrics } from './metrics.js';
 
 /** Settings the core needs; built and validated only in `src/entry/`. */
 export interface AppConfig {
@@ -30,6 +32,8 @@ export interface AppConfig {
   timeZone?: string;
   /** Citizens' notifications: reminder thresholds, the keys of e-mail addresses and links, the sender. */
   notifications?: NotificationConfig;
+  /** Bearer token that `/metrics` requires (METRICS_TOKEN); without it `/metrics` is a 404. */
+  metricsToken?: string;
 }
 
 /** Where unexpected errors are reported; never shown to callers. */
@@ -48,6 +52,12 @@ export interface AppDeps {
    * WebCrypto (a promise per hash). The same digests either way.
    */
   sha256?: SyncSha256;
+  /** The API reference's page and assets for `/docs` (docs-page.ts); without it `/docs` is a 404. */
+  docs?: Promise<DocsAssets>;
+  /** Where operations and jobs record metrics (src/core/metric-catalogue.ts); none: nothing is recorded. */
+  metrics?: Metrics;
+  /** The Prometheus text exposition of `metrics`, for `/metrics` (the Node entry's prom-client registry). */
+  metricsExposition?: { contentType: string; render(): Promise<string> };
   /** Where unexpected errors are reported; never shown to callers. */
   log?: LogFn;
 }

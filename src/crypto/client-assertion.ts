@@ -29,6 +29,9 @@ const ALGS_FOR: Record<PublicJwk['kty'], readonly string[]> = {
 };
 const EC_CURVE: Record<string, string> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
 const ALLOWED_ALGS = new Set(Object.values(ALGS_FOR).flat());
+
+/** Every `alg` a client assertion may be signed with (published in the RFC 8414 metadata). */
+export const CLIENT_ASSERTION_ALGS: readonly string[] = [...ALLOWED_ALGS];
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /** What a verified assertion established. */

@@ -1,10 +1,12 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { ConfigError, parseEnv, publicUrlOf } from './config.js';
 import { runAdminCommand } from './cli/admin.js';
 import { runKeysCommand } from './cli/keys.js';
 import { nodeLogContext, runLogCommand } from './cli/log.js';
 import { runServicesCommand } from './cli/services.js';
+import { defaultKeyFile, writeKeyFile } from './cli/key-file.js';
 import { openRuntime } from './runtime.js';
+import { describeStartupError } from './startup.js';
 
 const usage = `Usage: npm run permis -- <command>
 
@@ -12,9 +14,10 @@ Commands:
   migrate                         apply pending database migrations
   services add --file <json>      register a service (see examples/service.example.json)
   services list | show <id> | suspend <id> | activate <id> | set-jwks <id> --file <jwks.json>
-  services keygen <id> --out <key.json>
+  services keygen <id> [--out <key.json>]
                                   new Ed25519 key for the service: public half into its JWKS,
-                                  private JWK into <key.json> (for private_key_jwt)
+                                  private JWK (mode 0600) into <key.json>, by default
+                                  ~/.config/permis/keys/<clientId>-key.json (for private_key_jwt)
   admin invite [--role admin|officer]
                                   print a one-time enrolment code (bootstraps the first admin)
   admin list                      list the accounts holding a role
@@ -24,7 +27,7 @@ Commands:
   log verify [--url URL] [--state FILE] [--key KEY]
                                   verify a running server's transparency log (see \`log help\`)
 
-Configuration comes from the same environment variables as the server (see README).`;
+Configuration comes from the same environment variables as the server (docs/operators.md).`;
 
 /** The `permis` command line: one dispatcher over the command modules. */
 async function main(argv: string[]): Promise<number> {
@@ -51,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
       case 'admin':
         return await runAdminCommand(rest, { db: rt.db, clock: rt.clock, random: rt.random, publicUrl: publicUrlOf(env), out, err });
       case 'services':
-        return await runServicesCommand(rest, { db: rt.db, clock: rt.clock, random: rt.random, out, err, readFile: (p: string) => readFile(p, 'utf8'), writeSecretFile: (p: string, text: string) => writeFile(p, text, { mode: 0o600, flag: 'wx' }) });
+        return await runServicesCommand(rest, { db: rt.db, clock: rt.clock, random: rt.random, out, err, readFile: (p: string) => readFile(p, 'utf8'), writeSecretFile: writeKeyFile, defaultKeyFile: (clientId) => defaultKeyFile(clientId) });
       default:
         return await runKeysCommand(rest, {
           db: rt.db,
@@ -75,7 +78,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : `Error: ${err instanceof Error ? err.message : String(err)}`}\n`);
+    const env = { DATA_DIR: process.env.DATA_DIR || './data', PORT: Number(process.env.PORT) || 8787, HOST: process.env.HOST || '127.0.0.1', DATABASE_URL: process.env.DATABASE_URL };
+    process.stderr.write(`${err instanceof ConfigError ? err.message : `error: ${describeStartupError(err, env)}`}\n`);
     process.exit(1);
   },
 );

@@ -75,6 +75,8 @@ export const envSchema = z.object({
       return days;
     })
     .default([30, 7]),
+  // Turns on metrics and /metrics (Prometheus text format), which then requires this bearer token.
+  METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{32,}$/, 'must be at least 32 printable characters without spaces').optional(),
 });
 
 /** The validated environment. */
@@ -94,8 +96,9 @@ export function parseEnv(env: Record<string, string | undefined>): Env {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const r = envSchema.safeParse(cleaned);
   if (!r.success) {
-    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+    // One line, every offending variable named.
+    const parts = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${parts.join('; ')}`);
   }
   return r.data;
 }

@@ -12,20 +12,30 @@
  *                                                    the same request, approved and withdrawn by you
  *                                                    in the portal with your own passkey; the demo
  *                                                    waits and checks before and after
- *   PERMIS_URL   the server (default http://localhost:8787; must equal its PUBLIC_URL)
+ * Options and defaults: `npm run demo -- --help` (src/entry/demo-options.ts). The server's
+ * address follows PUBLIC_URL and PORT as the server does.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import canonicalize from 'canonicalize';
 import { createLocalJWKSet, decodeProtectedHeader, importJWK, type JSONWebKeySet, type JWK, jwtVerify, SignJWT } from 'jose';
 import { Webhook } from 'standardwebhooks';
 import { createSoftAuthenticator, type SoftAuthenticator } from '../devtools/soft-authenticator.js';
+import { DemoHttpError, describeDemoFailure, type FailureContext, originHint } from './demo-failure.js';
+import { DEMO_USAGE, DemoUsageError, parseDemoArgs } from './demo-options.js';
 
-const base = (process.env.PERMIS_URL ?? 'http://localhost:8787').replace(/\/+$/, '');
+let base = 'http://localhost:8787';
+/** Where to write receipts (--save-receipts), if anywhere. */
+let saveReceipts: string | undefined;
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const say = (s = '') => process.stdout.write(`${s}\n`);
+/** What a failure message needs to know; filled in as the demo learns it. */
+const failure: FailureContext = { base };
+/** Undoes what the demo set up on the server (its webhook endpoint); run on every ending. */
+const cleanups: (() => Promise<void>)[] = [];
 
 async function call(method: string, path: string, body?: unknown, token?: string): Promise<Json> {
   const res = await fetch(`${base}${path}`, {
@@ -34,7 +44,7 @@ async function call(method: string, path: string, body?: unknown, token?: string
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
+  if (!res.ok) throw new DemoHttpError(method, `${base}${path}`, res.status, text);
   return text ? (JSON.parse(text) as Json) : {};
 }
 
@@ -53,7 +63,12 @@ async function showReceipts(consentId: string, token: string): Promise<void> {
     say(`    termsHash ${String(payload.termsHash)} recomputed ✓ · predecessorHash ${String(payload.predecessorHash)} ✓ · signature ✓`);
     if (payload.citizenSignature) say(`    carries the citizen's passkey signature over SHA-256(nonce ‖ termsHash)`);
     prev = createHash('sha256').update(jws).digest('base64url');
+    if (saveReceipts) {
+      mkdirSync(saveReceipts, { recursive: true });
+      writeFileSync(join(saveReceipts, `${String(payload.revision)}.jws`), `${jws}\n`);
+    }
   }
+  if (saveReceipts) say(`  receipts written to ${saveReceipts}/ (1.jws … ${receipts.length}.jws)`);
   say(`  ${receipts.length} receipts, chain intact, verified with ${base}/.well-known/jwks.json only.`);
 }
 
@@ -126,9 +141,9 @@ async function serviceFlow(clientId: string, keyFile: string, browser: boolean):
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }),
     });
-    const body = (await res.json()) as Json;
-    if (!res.ok) throw new Error(`token endpoint: ${res.status} ${JSON.stringify(body)}`);
-    return body.access_token as string;
+    const text = await res.text();
+    if (!res.ok) throw new DemoHttpError('POST', tokenUrl, res.status, text);
+    return (JSON.parse(text) as Json).access_token as string;
   };
 
   say(`1. The service "${clientId}" gets an access token with its own key (private_key_jwt)`);
@@ -146,11 +161,18 @@ async function serviceFlow(clientId: string, keyFile: string, browser: boolean):
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/permis`;
-  let secret: string | undefined;
-  const set = await fetch(`${base}/v1/service/webhook`, { method: 'PUT', headers: { authorization: `Bearer ${svc}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: hookUrl }) });
-  const setBody = (await set.json()) as Json;
-  if (!set.ok) throw new Error(`webhook: ${set.status} ${JSON.stringify(setBody)}`);
-  secret = setBody.secret as string | undefined;
+  cleanups.push(async () => {
+    receiver.close();
+  });
+  const previous = await fetch(`${base}/v1/service/webhook`, { headers: { authorization: `Bearer ${svc}` } });
+  if (previous.ok) say(`   (the service's webhook endpoint ${String(((await previous.json()) as Json).url)} is replaced for the demo, then removed)`);
+  const setBody = await call('PUT', '/v1/service/webhook', { url: hookUrl }, svc);
+  // The server would retry deliveries to a receiver that is gone for a day: remove the endpoint at the end.
+  cleanups.unshift(async () => {
+    await call('DELETE', '/v1/service/webhook', undefined, await serviceToken());
+    say(`   webhook endpoint ${hookUrl} removed`);
+  });
+  let secret = setBody.secret as string | undefined;
   if (!secret) secret = (await call('POST', '/v1/service/webhook/rotate-secret', undefined, svc)).secret as string;
 
   const service = await call('GET', `/v1/services?limit=100`);
@@ -177,7 +199,6 @@ async function serviceFlow(clientId: string, keyFile: string, browser: boolean):
   say(`   check before approval: ${JSON.stringify(await check())}`);
   if (browser) {
     await browserFlow(request.id as string, request.approvalUrl as string, check, async () => (svc = await serviceToken()));
-    receiver.close();
     return;
   }
 
@@ -204,7 +225,6 @@ async function serviceFlow(clientId: string, keyFile: string, browser: boolean):
       .filter((m) => m.event.data?.subjectRef === subjectRef);
   for (let i = 0; i < 30 && ours().length < 3; i++) await new Promise((r) => setTimeout(r, 500));
   for (const m of ours()) say(`   ${m.id} ${m.event.type} ✓`);
-  receiver.close();
   say('9. The consent\'s receipts:');
   await showReceipts(consentId, token);
 }
@@ -253,23 +273,76 @@ async function browserFlow(requestId: string, approvalUrl: string, check: () => 
   say('   (the log integrates new events within a second or two).');
 }
 
+/** Waits until the server answers /readyz, for at most `seconds` (it may still be starting). */
+async function waitForServer(seconds: number): Promise<void> {
+  const until = Date.now() + seconds * 1000;
+  let told = false;
+  for (;;) {
+    try {
+      await call('GET', '/readyz');
+      return;
+    } catch (err) {
+      if (!(err instanceof TypeError) || Date.now() >= until) throw err;
+      if (!told) say(`  waiting for the server at ${base} (up to ${seconds} s)…`);
+      told = true;
+      await sleep(500);
+    }
+  }
+}
+
+/** Reads the server's issuer (its PUBLIC_URL) from its RFC 8414 metadata and warns on an origin mismatch. */
+async function checkOrigin(): Promise<void> {
+  const res = await fetch(`${base}/.well-known/oauth-authorization-server`).catch(() => undefined);
+  if (!res?.ok) return;
+  const issuer = ((await res.json()) as Json).issuer;
+  if (typeof issuer !== 'string') return;
+  failure.issuer = issuer;
+  if (new URL(issuer).origin !== new URL(base).origin) {
+    say(`  warning: the server's PUBLIC_URL is ${issuer}, but the demo talks to ${base}.`);
+    say(`  ${originHint(failure)}`);
+  }
+}
+
+async function runCleanups(): Promise<void> {
+  for (const undo of cleanups.splice(0)) {
+    try {
+      await undo();
+    } catch (err) {
+      process.stderr.write(`demo: could not clean up: ${describeDemoFailure(err, failure).join(' ')}\n`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const flag = (name: string) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
+  let opts;
+  try {
+    opts = parseDemoArgs(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (!(err instanceof DemoUsageError)) throw err;
+    process.stderr.write(`demo: ${err.message}\n\n${DEMO_USAGE}\n`);
+    process.exit(2);
+  }
+  if (opts.help) {
+    say(DEMO_USAGE);
+    return;
+  }
+  base = opts.base;
+  saveReceipts = opts.saveReceipts;
+  Object.assign(failure, { base, service: opts.service, keyFile: opts.keyFile });
   say(`Permís demo against ${base}\n`);
-  await call('GET', '/readyz');
-  const clientId = flag('--service');
-  const key = flag('--key');
-  if (clientId && key) await serviceFlow(clientId, key, args.includes('--browser'));
-  else if (args.includes('--browser')) throw new Error('--browser needs --service <clientId> and --key <file>');
-  else if (clientId || key) throw new Error('give both --service <clientId> and --key <file>');
-  else await citizenFlow();
+  // Ctrl-C (e.g. while waiting in --browser) still removes what the demo registered.
+  process.once('SIGINT', () => void runCleanups().finally(() => process.exit(130)));
+  await waitForServer(opts.waitSeconds);
+  await checkOrigin();
+  try {
+    if (opts.service && opts.keyFile) await serviceFlow(opts.service, opts.keyFile, opts.browser);
+    else await citizenFlow();
+  } finally {
+    await runCleanups();
+  }
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`demo failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  for (const line of describeDemoFailure(err, failure)) process.stderr.write(`${line}\n`);
   process.exit(1);
 });

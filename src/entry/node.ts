@@ -6,6 +6,13 @@ import { startBackgroundJobs } from './node-jobs.js';
 import { openRuntime } from './runtime.js';
 import { nodeMailTransport } from './node-mail.js';
 import { composeMail } from '../portal/mail/compose-mail.js';
+import { describeListenError, describeStartupError, ensurePortFree } from './startup.js';
+
+/** Prints a start-up failure in one line (no stack trace) and exits. */
+function failStartup(message: string, code = 1): never {
+  process.stderr.write(`Permís failed to start: ${message}\n`);
+  process.exit(code);
+}
 
 /** Starts the Node.js server: configuration, database, migrations, keys, jobs, HTTP. */
 async function main(): Promise<void> {
@@ -13,15 +20,21 @@ async function main(): Promise<void> {
   try {
     env = parseEnv(process.env);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
+    if (err instanceof ConfigError) failStartup(err.message, 2);
     throw err;
   }
   const log = jsonLogger(env.LOG_LEVEL);
-  const rt = await openRuntime(env);
-  const deps = await rt.deps(log);
+  // The port first: a busy port must not cost a migration of a brand-new database.
+  let rt;
+  let deps;
+  try {
+    await ensurePortFree(env.PORT, env.HOST);
+    rt = await openRuntime(env);
+    deps = await rt.deps(log);
+  } catch (err) {
+    await rt?.close().catch(() => {});
+    failStartup(describeStartupError(err, env));
+  }
   const app = createApp(deps);
   const transport = nodeMailTransport(env, log);
   const jobs = startBackgroundJobs(deps, {
@@ -38,6 +51,11 @@ async function main(): Promise<void> {
         `  API reference: ${deps.config.publicUrl}/docs\n`,
     );
   });
+  // Taken between the check and here by another process, the port still fails in one line.
+  server.once('error', (err) => {
+    jobs.stop();
+    void rt.close().finally(() => failStartup(describeListenError(err, env.PORT, env.HOST)));
+  });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -52,7 +70,4 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop());
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`Permís failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+main().catch((err: unknown) => failStartup(describeStartupError(err, { DATA_DIR: process.env.DATA_DIR || './data', PORT: Number(process.env.PORT) || 8787, HOST: process.env.HOST || '127.0.0.1', DATABASE_URL: process.env.DATABASE_URL })));

@@ -16,6 +16,9 @@ import { loadMigrations } from './migrations.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { nodeSha256 } from './node-sha256.js';
 import { notificationConfig } from './notification-config.js';
+import { nodeDocsAssets } from './docs-sources.js';
+import { instrumentDb } from './instrumented-db.js';
+import { prometheusMetrics } from './prometheus.js';
 
 /** An open database plus everything derived from configuration, for the server and the CLI. */
 export interface NodeRuntime {
@@ -77,6 +80,7 @@ export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): P
       },
     }));
   const publicUrl = publicUrlOf(env);
+  let metrics: ReturnType<typeof prometheusMetrics> | undefined;
   return {
     env,
     db,
@@ -97,8 +101,21 @@ export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): P
         timeZone: env.TIME_ZONE,
         pairwiseSecret: env.PAIRWISE_SECRET ? fromB64(env.PAIRWISE_SECRET) : await deriveKey(kek, 'permis pairwise subject v1'),
         notifications: await notificationConfig(env, kek, publicUrl),
+        ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
       };
-      return { db, keys: await keys(), clock, random, config, sha256: nodeSha256, ...(logTo ? { log: logTo } : {}) };
+      // Metrics only when someone can read them (METRICS_TOKEN): otherwise nothing is recorded.
+      const prom = env.METRICS_TOKEN ? (metrics ??= prometheusMetrics()) : undefined;
+      return {
+        db: prom ? instrumentDb(db, prom.metrics, env.DATABASE_URL ? env.DATABASE_POOL_MAX : undefined) : db,
+        keys: await keys(),
+        clock,
+        random,
+        config,
+        sha256: nodeSha256,
+        docs: nodeDocsAssets(),
+        ...(prom ? { metrics: prom.metrics, metricsExposition: prom.exposition } : {}),
+        ...(logTo ? { log: logTo } : {}),
+      };
     },
     async close() {
       await db.close();

@@ -20,6 +20,15 @@ import { composeMail } from '../portal/mail/compose-mail.js';
 import { openPostgres } from '../storage/postgres.js';
 import { parseEnv, publicUrlOf } from './config.js';
 import { notificationConfig } from './notification-config.js';
+import { buildDocsAssets, type DocsAssets } from '../http/docs-page.js';
+// Swagger UI's files bundled as text (wrangler.toml [[rules]] type "Text"): /docs works offline.
+// (Relative paths: Wrangler's module rules resolve an import against the importing file.)
+import swaggerBundle from '../../node_modules/swagger-ui-dist/swagger-ui-bundle.js';
+import swaggerCss from '../../node_modules/swagger-ui-dist/swagger-ui.css';
+
+/** Built once per isolate, on the first request for /docs. */
+let docs: Promise<DocsAssets> | undefined;
+const docsAssets = (): Promise<DocsAssets> => (docs ??= buildDocsAssets({ bundle: swaggerBundle, css: swaggerCss }));
 
 /** Bindings declared in wrangler.toml (vars and secrets are strings). */
 export interface WorkerEnv {
@@ -72,6 +81,9 @@ async function depsFor(env: WorkerEnv): Promise<AppDeps> {
       timeZone: e.TIME_ZONE,
       pairwiseSecret: e.PAIRWISE_SECRET ? fromB64(e.PAIRWISE_SECRET) : await deriveKey(kek, 'permis pairwise subject v1'),
       notifications: await notificationConfig(e, kek, publicUrl),
+    },
+    get docs() {
+      return docsAssets();
     },
     log,
   };

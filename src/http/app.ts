@@ -8,6 +8,8 @@ import { isProblemCode, PermisError, type ProblemCode, UnavailableError } from '
 import type { AppDeps } from '../core/deps.js';
 import type { AppEnv } from './env.js';
 import { jsonOnly } from './middleware/json-only.js';
+import { requestMetrics } from './middleware/request-metrics.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { problemResponse } from './problem.js';
 import { newRouter } from './router.js';
 import { adminRoutes } from './routes/admin.js';
@@ -27,6 +29,7 @@ import { serviceRequestRoutes } from './routes/service-requests.js';
 import { serviceConsentRoutes } from './routes/service-consents.js';
 import { checkRoutes } from './routes/check.js';
 import { oauthTokenRoutes } from './routes/oauth-token.js';
+import { oauthMetadataRoutes } from './routes/oauth-metadata.js';
 import { serviceRoutes } from './routes/services.js';
 import { serviceEventRoutes } from './routes/service-events.js';
 import { serviceWebhookRoutes } from './routes/service-webhook.js';
@@ -44,6 +47,8 @@ export function createApi(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = newRouter();
   const log = deps.log ?? (() => {});
 
+  // First, so that a request's duration includes every middleware; absent metrics, no cost at all.
+  if (deps.metrics) app.use('*', requestMetrics(deps.metrics));
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
   app.use('*', async (c, next) => {
     c.set('deps', deps);
@@ -66,19 +71,24 @@ export function createApi(deps: AppDeps): OpenAPIHono<AppEnv> {
     crossOriginResourcePolicy: 'same-site',
   });
   const docsHeaders = secureHeaders({
-    // The reference page at /docs loads its viewer from the Scalar CDN.
+    // The reference at /docs: its script and styles come from this server only (docs-page.ts);
+    // Swagger UI sets element styles through the CSSOM, which style-src does not govern.
     contentSecurityPolicy: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'", "'unsafe-inline'", 'https://cdn.jsdelivr.net'],
-      styleSrc: ["'self'", "'unsafe-inline'", 'https://cdn.jsdelivr.net', 'https://fonts.scalar.com'],
-      fontSrc: ["'self'", 'data:', 'https://fonts.scalar.com', 'https://cdn.jsdelivr.net'],
-      imgSrc: ["'self'", 'data:', 'https:'],
+      defaultSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      fontSrc: ["'self'"],
       connectSrc: ["'self'"],
+      formAction: ["'self'"],
       frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
     },
-    crossOriginEmbedderPolicy: false,
+    strictTransportSecurity: 'max-age=63072000; includeSubDomains',
+    crossOriginResourcePolicy: 'same-origin',
+    referrerPolicy: 'same-origin',
   });
-  app.use('*', (c, next) => (c.req.path === '/docs' ? docsHeaders(c, next) : apiHeaders(c, next)));
+  app.use('*', (c, next) => (c.req.path === '/docs' || c.req.path.startsWith('/docs/') ? docsHeaders(c, next) : apiHeaders(c, next)));
   app.use(
     '*',
     bodyLimit({
@@ -91,6 +101,7 @@ export function createApi(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use('*', jsonOnly());
 
   app.route('/', healthRoutes(deps));
+  app.route('/', metricsRoutes(deps));
   app.route('/', jwksRoutes(deps));
   app.route('/', meConsentRoutes(deps));
   app.route('/', meRequestRoutes(deps));
@@ -101,6 +112,7 @@ export function createApi(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', catalogueRoutes(deps));
   app.route('/', serviceRoutes(deps));
   app.route('/', oauthTokenRoutes(deps));
+  app.route('/', oauthMetadataRoutes(deps));
   app.route('/', adminRoutes(deps));
   app.route('/', serviceWebhookRoutes(deps));
   app.route('/', serviceEventRoutes(deps));

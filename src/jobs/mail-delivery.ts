@@ -14,6 +14,7 @@ import { KeyError } from '../crypto/key-error.js';
 import { openAddress } from '../crypto/address-seal.js';
 import { makeLinkToken } from '../crypto/link-token.js';
 import { uuidv7 } from '../domain/ids.js';
+import { instrumentsOf } from '../core/metric-catalogue.js';
 import { channelOn } from '../domain/notifications.js';
 import { retryDelayMs } from '../domain/webhook-retry.js';
 import type { AppDeps } from '../core/deps.js';
@@ -191,6 +192,10 @@ export async function deliverMail(deps: AppDeps, opts: MailDeliveryOptions): Pro
     } catch (err) {
       deps.log?.('error', 'mail delivery could not be recorded', { mailId: m.id, message: err instanceof Error ? err.message : String(err) });
     }
+  }
+  if (deps.metrics && result.attempted > 0) {
+    const deliveries = instrumentsOf(deps.metrics).mailDeliveries;
+    for (const outcome of ['sent', 'retrying', 'dead', 'skipped'] as const) if (result[outcome] > 0) deliveries.labels(outcome).inc(result[outcome]);
   }
   return result;
 }

@@ -11,6 +11,7 @@
  * dying after the receiver answered sends the message again when the lease runs out);
  * receivers deduplicate by `webhook-id`.
  */
+import { instrumentsOf } from '../core/metric-catalogue.js';
 import { signWebhook } from '../crypto/webhook-signature.js';
 import { uuidv7 } from '../domain/ids.js';
 import { retryDelayMs } from '../domain/webhook-retry.js';
@@ -72,7 +73,7 @@ function describeFailure(err: unknown, timeoutMs: number): string {
  * `concurrency` at a time), recording every attempt. Never throws for a receiver's failure;
  * database errors propagate.
  */
-export async function deliverWebhooks(deps: Pick<AppDeps, 'db' | 'clock' | 'random' | 'log'>, opts: DeliverOptions): Promise<DeliverResult> {
+export async function deliverWebhooks(deps: Pick<AppDeps, 'db' | 'clock' | 'random' | 'log' | 'metrics'>, opts: DeliverOptions): Promise<DeliverResult> {
   const batch = Math.max(1, Math.trunc(opts.batch ?? 100));
   const concurrency = Math.max(1, Math.trunc(opts.concurrency ?? 8));
   const timeoutMs = opts.timeoutMs ?? 10_000;
@@ -149,5 +150,9 @@ export async function deliverWebhooks(deps: Pick<AppDeps, 'db' | 'clock' | 'rand
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, worker));
+  if (deps.metrics && result.attempted > 0) {
+    const deliveries = instrumentsOf(deps.metrics).webhookDeliveries;
+    for (const outcome of ['delivered', 'retrying', 'failed'] as const) if (result[outcome] > 0) deliveries.labels(outcome).inc(result[outcome]);
+  }
   return result;
 }

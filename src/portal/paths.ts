@@ -1,6 +1,6 @@
 /** Paths that belong to the API and its documents; every other path is a portal page. */
-const API_PREFIXES = ['/v1/', '/.well-known/'];
-const API_PATHS = new Set(['/v1', '/healthz', '/readyz', '/openapi.json', '/docs']);
+const API_PREFIXES = ['/v1/', '/.well-known/', '/docs/'];
+const API_PATHS = new Set(['/v1', '/healthz', '/readyz', '/openapi.json', '/docs', '/metrics']);
 
 /** True when `path` is a portal page or asset (HTML for people), false for the API. */
 export function isPortalPath(path: string): boolean {

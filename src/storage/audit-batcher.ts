@@ -18,7 +18,7 @@ interface Waiting {
  * together in the next single multi-row INSERT, so many checks share one commit and none
  * waits longer than one commit behind. Nothing is acknowledged before it is committed.
  */
-export function createAuditBatcher(db: Db, opts: { maxEvents?: number } = {}): AuditBatcher {
+export function createAuditBatcher(db: Db, opts: { maxEvents?: number; onCommit?: (events: number) => void } = {}): AuditBatcher {
   const max = opts.maxEvents ?? 5000;
   const queue: Waiting[] = [];
   let flushing = false;
@@ -36,6 +36,7 @@ export function createAuditBatcher(db: Db, opts: { maxEvents?: number } = {}): A
       const events = take.flatMap((w) => w.events);
       try {
         await insertMany(db, events);
+        opts.onCommit?.(events.length);
         for (const w of take) w.resolve();
       } catch (err) {
         for (const w of take) w.reject(err);

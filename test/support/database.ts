@@ -5,6 +5,7 @@ import type { Db } from '../../src/storage/db.js';
 import { migrate } from '../../src/storage/migrate.js';
 import { openPglite } from '../../src/storage/pglite.js';
 import { openPostgres } from '../../src/storage/postgres.js';
+import { snapshot } from './pglite-snapshot.js';
 
 /** Which engine this test run uses: the PostgreSQL server when TEST_DATABASE_URL is set. */
 export const ENGINE: 'pglite' | 'postgres' = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
@@ -27,7 +28,9 @@ export async function createTestDatabase(opts: { migrated?: boolean } = {}): Pro
   let t: TestDatabase;
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    const db = await openPglite();
+    // From the run's snapshot (initdb done, migrations applied) when the global setup made one.
+    const from = snapshot(opts.migrated === false ? 'empty' : 'migrated');
+    const db = await openPglite(from ? { loadDataDir: from } : {});
     t = { db, drop: () => db.close() };
   } else {
     const name = `permis_test_${randomBytes(6).toString('hex')}`;
@@ -55,6 +58,7 @@ export async function createTestDatabase(opts: { migrated?: boolean } = {}): Pro
       },
     };
   }
+  // Also on a migrated snapshot: a no-op there, and it checks the snapshot matches migrations/.
   if (opts.migrated !== false) await migrate(t.db, loadMigrations());
   return t;
 }

@@ -1,6 +1,7 @@
 import { openKeyRing } from '../../src/keys/open-key-ring.js';
 import { systemRandom } from '../../src/domain/runtime.js';
 import { type App, composeApp } from '../../src/entry/app.js';
+import { nodeDocsAssets } from '../../src/entry/docs-sources.js';
 import { createApi } from '../../src/http/app.js';
 import { createPortal } from '../../src/portal/portal.js';
 import type { AppConfig, AppDeps } from '../../src/core/deps.js';
@@ -52,6 +53,7 @@ export async function createTestContext(opts: { config?: Partial<AppConfig>; clo
     clock,
     random: systemRandom,
     config,
+    docs: nodeDocsAssets(),
     log: (level, msg, fields) => {
       logged.push({ level, msg, fields });
     },

@@ -14,6 +14,7 @@ import { type JwkSet, verifyReceipt } from '../verify/receipt.js';
 import { VerificationError } from '../verify/verification-error.js';
 
 const USAGE = `permis-verify — verify Permís receipts and transparency-log proofs offline
+(in a Permís checkout: npm run verify -- <command> …; where @permis/sdk is installed: npx --no -- permis-verify <command> …)
 
   permis-verify receipt <jws-file|-> (--jwks <file|url> | --server <url>) [--issuer <url>] [--origin <url>] [--rp-id <id>]
   permis-verify checkpoint <note-file|-> --key <verifier-key|file>

@@ -17,6 +17,7 @@ export const publicOperations = {
   health: 'GET /healthz',
   ready: 'GET /readyz',
   jwks: 'GET /.well-known/jwks.json',
+  authorizationServerMetadata: 'GET /.well-known/oauth-authorization-server',
   catalogue: 'GET /v1/catalogue',
   catalogueTerm: 'GET /v1/catalogue/{kind}/{code}',
   listServices: 'GET /v1/services',
@@ -47,6 +48,8 @@ export function createPublicClient(opts: TransportOptions) {
     ready: (o?: CallOptions) => unwrap(raw.GET('/readyz', { signal: o?.signal })),
     /** `GET /.well-known/jwks.json`: every public signing key, active and retired. */
     jwks: (o?: CallOptions) => unwrap(raw.GET('/.well-known/jwks.json', { signal: o?.signal })),
+    /** `GET /.well-known/oauth-authorization-server`: RFC 8414 metadata (token endpoint, auth methods, scopes). */
+    authorizationServerMetadata: (o?: CallOptions) => unwrap(raw.GET('/.well-known/oauth-authorization-server', { signal: o?.signal })),
     /** `GET /v1/catalogue`: purposes, data categories and processing operations. */
     catalogue: (query: QueryOf<'/v1/catalogue', 'get'> = {}, o?: CallOptions) => unwrap(raw.GET('/v1/catalogue', { params: { query }, signal: o?.signal })),
     /** `GET /v1/catalogue/{kind}/{code}`. */

@@ -25,8 +25,10 @@ export interface ServicesCommandContext {
   out: (line: string) => void;
   err?: (line: string) => void;
   readFile: (path: string) => Promise<string>;
-  /** Writes a secret file readable by its owner only (for `keygen`). */
-  writeSecretFile?: (path: string, text: string) => Promise<void>;
+  /** Writes a secret file readable by its owner only (for `keygen`); may return a warning to print. */
+  writeSecretFile?: (path: string, text: string) => Promise<string | undefined | void>;
+  /** Where `keygen` writes the private key of `clientId` when `--out` is not given. */
+  defaultKeyFile?: (clientId: string) => string;
 }
 
 /** The help text of `permis services`. */
@@ -39,8 +41,9 @@ Commands:
   suspend <clientId|id>                      suspend a service: it can no longer ask for or check consents
   activate <clientId|id>                     activate a suspended service again
   set-jwks <clientId|id> --file <jwks.json>  replace the service's public JWK Set ({"keys": [...]})
-  keygen <clientId|id> --out <key.json>      make a new Ed25519 key for the service: the public key is added
-                                             to its JWKS, the private JWK is written to <key.json> (mode 0600)
+  keygen <clientId|id> [--out <key.json>]    make a new Ed25519 key for the service: the public key is added
+                                             to its JWKS, the private JWK is written to <key.json> (mode 0600;
+                                             default ~/.config/permis/keys/<clientId>-key.json, outside the checkout)
   help                                       show this help`;
 
 
@@ -180,17 +183,20 @@ export async function runServicesCommand(args: string[], ctx: ServicesCommandCon
         const p = parseArgs(tail, ['out']);
         only(p, ['out'], 1);
         ref = p.positional[0]!;
-        const out = p.flags.get('out');
-        if (typeof out !== 'string' || out === '') throw new UsageError('--out <key.json> is required');
-        if (!ctx.writeSecretFile) throw new Error('writing key files is not available here');
+        const given = p.flags.get('out');
+        if (given === true || given === '') throw new UsageError('--out needs a file name');
+        if (!ctx.writeSecretFile) return fail(err, 'writing key files is not available here');
         const existing = await findService(ctx.db, ref);
         if (!existing) return fail(err, `no service "${ref}"`);
+        const out = given ?? ctx.defaultKeyFile?.(existing.clientId);
+        if (!out) throw new UsageError('--out <key.json> is required');
         const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
         const pub = await exportJWK(publicKey);
         const kid = await calculateJwkThumbprint(pub);
         const publicJwk = { ...pub, kid, alg: 'EdDSA', use: 'sig' };
         // Write the private key first: a public key whose private half was lost would be useless.
-        await ctx.writeSecretFile(out, `${JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: 'EdDSA', use: 'sig' }, null, 2)}\n`);
+        const warning = await ctx.writeSecretFile(out, `${JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: 'EdDSA', use: 'sig' }, null, 2)}\n`);
+        if (warning) err(warning);
         const service = await setServiceJwks(ctx.db, existing.id, { keys: [...existing.jwks.keys, publicJwk] }, registry);
         ctx.out(`${service.clientId}: new key ${kid} added to the JWKS; private JWK written to ${out} — keep it secret`);
         return OK;

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type CheckItem, checkConsents } from '../../consent/check-consent.js';
 import { type AuditBatcher, createAuditBatcher } from '../../storage/audit-batcher.js';
+import { instrumentsOf } from '../../core/metric-catalogue.js';
 import { newRouter } from '../router.js';
 import { json } from '../json-content.js';
 import type { AppDeps } from '../../core/deps.js';
@@ -22,7 +23,8 @@ const toItem = (b: z.infer<typeof CheckItemSchema>): CheckItem => ({
  */
 export function checkRoutes(deps: AppDeps, opts: { audit?: AuditBatcher } = {}) {
   const r = newRouter();
-  const audit = opts.audit ?? createAuditBatcher(deps.db);
+  const commits = deps.metrics ? instrumentsOf(deps.metrics).auditCommitEvents.labels() : undefined;
+  const audit = opts.audit ?? createAuditBatcher(deps.db, commits ? { onCommit: (n) => commits.observe(n) } : {});
   // The check query itself refuses a suspended service, so the middleware need not ask.
   const auth = serviceAuth(deps, { scope: 'consents:check', checkStatus: false });
   const common = { tags: ['check'], security: serviceSecurity('consents:check'), middleware: auth };

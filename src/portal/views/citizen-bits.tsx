@@ -28,7 +28,8 @@ export function termLabel(p: Page, terms: TermIndex, kind: TermKind, code: strin
 
 /** A list of catalogue terms with their plain-language descriptions (and a mark on sensitive data). */
 export function TermList({ p, terms, kind, codes }: { p: Page; terms: TermIndex; kind: TermKind; codes: readonly string[] }) {
-  if (codes.length === 0) return <p class="muted">{p.t('common.none')}</p>;
+  // No processing operation means no check that names one is permitted (src/domain/check.ts).
+  if (codes.length === 0) return <p class="muted">{p.t(kind === 'processing' ? 'terms.noProcessing' : 'common.none')}</p>;
   return (
     <ul class="terms">
       {codes.map((code) => {
