@@ -7027,7 +7027,7 @@ export interface paths {
         };
         /**
          * Export all my data as JSON (GDPR Arts. 15 and 20)
-         * @description One consistent snapshot: profile, roles, passkeys (public data), sessions, consents with every revision and signed receipt, consent requests, and the access log (without proofs: `GET /v1/me/access-log` has them). Each section holds at most 1000 consents, 1000 requests, 1000 sessions and 10000 access-log entries, the newest; `truncated` says which were cut. The export itself is audited.
+         * @description One consistent snapshot: profile, roles, passkeys (public data), sessions, consents with every revision and signed receipt, consent requests, notifications with their settings and the e-mail address, and the access log (without proofs: `GET /v1/me/access-log` has them). Each section holds at most 1000 consents, 1000 requests, 1000 sessions and 10000 access-log entries, the newest; `truncated` says which were cut. The export itself is audited.
          */
         get: {
             parameters: {
@@ -7556,6 +7556,1396 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notifications, newest first, and how many are unread */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    /** @description `true`: unread only. */
+                    unread?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of notifications */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationPage"];
+                    };
+                };
+                /** @description Invalid request (validation_failed, malformed_json, or a rule such as term_not_allowed). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one notification read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Marked read */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request (validation_failed, malformed_json, or a rule such as term_not_allowed). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark every notification read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description How many were unread */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationsMarkedRead"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notification settings: language, channels per type, my e-mail address */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The settings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationSettings"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Change my notification language and which channels each type reaches
+         * @description Types left out keep their setting. Security notices cannot be turned off (their choice is ignored); turning the inbox off turns e-mail off too.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SaveNotificationSettings"];
+                };
+            };
+            responses: {
+                /** @description The settings now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationSettings"];
+                    };
+                };
+                /** @description Invalid request (validation_failed, malformed_json, or a rule such as term_not_allowed). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set my e-mail address (double opt-in: a confirmation link is sent to it)
+         * @description Replaces any previous address. The address receives nothing but the confirmation message until its link is followed. Stored encrypted; erased with the account; included in the export. 409 `mail_unavailable` when this installation sends no e-mail.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EmailAddressInput"];
+                };
+            };
+            responses: {
+                /** @description Stored; the confirmation is on its way */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EmailAddressState"];
+                    };
+                };
+                /** @description Invalid request (validation_failed, malformed_json, or a rule such as term_not_allowed). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state (e.g. illegal_transition). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove my e-mail address: nothing more is sent to it */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/email/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the confirmation link again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The confirmation is on its way */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state (e.g. illegal_transition). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/consents/{id}/renewal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start renewing: fixes the renewed terms and returns passkey options whose challenge is SHA-256(nonce ‖ termsHash)
+         * @description The renewed terms are the consent’s terms with `validFrom` now and `validUntil` as asked (default: as long again), capped by the catalogue. Refused with 409 `notice_changed` (pointing to the service’s new request) when the service’s notice changed since the consent was given.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["RenewalOptionsRequest"];
+                };
+            };
+            responses: {
+                /** @description The terms-bound ceremony */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApprovalCeremony"];
+                    };
+                };
+                /** @description Invalid request (validation_failed, malformed_json, or a rule such as term_not_allowed). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state (e.g. illegal_transition). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/consents/{id}/renew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Renew with the passkey assertion over the renewed terms: a new revision whose receipt carries my signature */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApproveConsentRequest"];
+                };
+            };
+            responses: {
+                /** @description Renewed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConsentWithReceipt"];
+                    };
+                };
+                /** @description Invalid request (validation_failed, malformed_json, or a rule such as term_not_allowed). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state (e.g. illegal_transition). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/consents/{id}/renewal-request/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Let the consent end instead of renewing it as the service asked (the service hears `consent.renewal_declined`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Declined */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RenewalRequest"];
+                    };
+                };
+                /** @description Invalid request (validation_failed, malformed_json, or a rule such as term_not_allowed). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/service/consents/{id}/renewal-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask the person to renew one of my consents that ends within 60 days
+         * @description The person sees it in their notifications (and e-mail) and renews on the same terms or lets it end; renewing sends `consent.renewed`, declining `consent.renewal_declined`. Asking again while one is pending returns it (200). 409 `renewal_not_allowed` for an ended consent or one ending later than 60 days from now; 409 `notice_changed` when your notice changed since: send a new consent request instead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Already asked and still pending */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RenewalRequest"];
+                    };
+                };
+                /** @description Asked */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RenewalRequest"];
+                    };
+                };
+                /** @description Invalid request (validation_failed, malformed_json, or a rule such as term_not_allowed). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Authenticated but not allowed. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state (e.g. illegal_transition). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/notification-mail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The e-mail outbox: counts by status and a page of mails (filter `status=dead` for the dead letters) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "pending" | "sent" | "skipped" | "dead";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Counts and a page of mails, newest first; never an address */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationMailPage"];
+                    };
+                };
+                /** @description Invalid request (validation_failed, malformed_json, or a rule such as term_not_allowed). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Authenticated but not allowed. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/notification-mail/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One mail with its delivery log */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The mail and every attempt */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationMailDetail"];
+                    };
+                };
+                /** @description Invalid request (validation_failed, malformed_json, or a rule such as term_not_allowed). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Authenticated but not allowed. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/notification-mail/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put a dead (or skipped) mail back in the queue, due now; it is decided again before sending */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queued again */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationMail"];
+                    };
+                };
+                /** @description Invalid request (validation_failed, malformed_json, or a rule such as term_not_allowed). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Authenticated but not allowed. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state (e.g. illegal_transition). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -7573,7 +8963,7 @@ export interface components {
             detail?: string;
             instance?: string;
             /** @enum {string} */
-            code: "validation_failed" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "not_found" | "method_not_allowed" | "unauthenticated" | "forbidden" | "rate_limited" | "idempotency_key_reused" | "idempotency_in_progress" | "illegal_transition" | "consent_not_narrower" | "term_not_allowed" | "term_unknown" | "validity_out_of_range" | "service_unavailable" | "service_suspended" | "challenge_invalid" | "passkey_verification_failed" | "passkey_unknown" | "last_passkey" | "conflict" | "precondition_failed" | "subject_ref_conflict" | "request_not_pending" | "request_expired" | "not_ready" | "internal_error" | "enrolment_code_invalid" | "last_admin" | "term_in_use" | "insufficient_scope" | "webhook_url_refused" | "webhook_not_configured" | "beyond_tree_size" | "not_yet_integrated" | "erasure_incomplete";
+            code: "validation_failed" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "not_found" | "method_not_allowed" | "unauthenticated" | "forbidden" | "rate_limited" | "idempotency_key_reused" | "idempotency_in_progress" | "illegal_transition" | "consent_not_narrower" | "term_not_allowed" | "term_unknown" | "validity_out_of_range" | "service_unavailable" | "service_suspended" | "challenge_invalid" | "passkey_verification_failed" | "passkey_unknown" | "last_passkey" | "conflict" | "precondition_failed" | "subject_ref_conflict" | "request_not_pending" | "request_expired" | "not_ready" | "internal_error" | "enrolment_code_invalid" | "last_admin" | "term_in_use" | "insufficient_scope" | "webhook_url_refused" | "webhook_not_configured" | "beyond_tree_size" | "not_yet_integrated" | "erasure_incomplete" | "mail_unavailable" | "link_invalid" | "notice_changed" | "renewal_not_allowed";
             requestId?: string;
             errors?: {
                 field: string;
@@ -7683,7 +9073,7 @@ export interface components {
             consentId: string;
             revision: number;
             /** @enum {string} */
-            event: "granted" | "narrowed" | "paused" | "resumed" | "withdrawn" | "revoked" | "expired";
+            event: "granted" | "narrowed" | "paused" | "resumed" | "withdrawn" | "revoked" | "expired" | "renewed";
             kid: string;
             /** @description Compact JWS, typ consent-receipt+jwt, EdDSA; verify with /.well-known/jwks.json. */
             jws: string;
@@ -7724,7 +9114,7 @@ export interface components {
         ConsentRevision: {
             revision: number;
             /** @enum {string} */
-            event: "granted" | "narrowed" | "paused" | "resumed" | "withdrawn" | "revoked" | "expired";
+            event: "granted" | "narrowed" | "paused" | "resumed" | "withdrawn" | "revoked" | "expired" | "renewed";
             /** @enum {string} */
             status: "active" | "paused" | "withdrawn" | "revoked" | "expired";
             terms: components["schemas"]["ConsentTerms"];
@@ -8770,6 +10160,47 @@ export interface components {
             consents: components["schemas"]["MyExportedConsent"][];
             requests: components["schemas"]["ConsentRequest"][];
             accessLog: components["schemas"]["MyAccessEvent"][];
+            /** @description Notification settings, the e-mail address (decrypted) and the notifications, newest first (at most 1,000). */
+            notifications: {
+                /** @enum {string} */
+                language: "ca" | "es" | "en";
+                preferences: {
+                    type: string;
+                    inbox: boolean;
+                    email: boolean;
+                }[];
+                email: {
+                    address: string;
+                    /** @enum {string} */
+                    status: "unconfirmed" | "confirmed";
+                    addedAt: string;
+                    confirmedAt: string | null;
+                } | null;
+                items: {
+                    /**
+                     * Format: uuid
+                     * @example 01938f2e-8a4b-7c3d-9e5f-0a1b2c3d4e5f
+                     */
+                    id: string;
+                    type: string;
+                    createdAt: string;
+                    readAt: string | null;
+                    /**
+                     * Format: uuid
+                     * @example 01938f2e-8a4b-7c3d-9e5f-0a1b2c3d4e5f
+                     */
+                    consentId: string | null;
+                    /**
+                     * Format: uuid
+                     * @example 01938f2e-8a4b-7c3d-9e5f-0a1b2c3d4e5f
+                     */
+                    requestId: string | null;
+                    data: {
+                        [key: string]: unknown;
+                    };
+                }[];
+                truncated: boolean;
+            };
             /** @description True for a section cut at its limit (the newest entries are kept); page through the section's own endpoint for the rest. */
             truncated: {
                 sessions: boolean;
@@ -8901,6 +10332,210 @@ export interface components {
             serviceId: string | null;
             clientId: string | null;
             count: number;
+        };
+        NotificationPage: {
+            items: components["schemas"]["Notification"][];
+            nextCursor: string | null;
+            unread: number;
+        };
+        Notification: {
+            /**
+             * Format: uuid
+             * @example 01938f2e-8a4b-7c3d-9e5f-0a1b2c3d4e5f
+             */
+            id: string;
+            /** @enum {string} */
+            type: "consent.expiring" | "consent.expired" | "consent.revoked" | "consent.renewal_requested" | "request.waiting" | "request.expiring" | "acted_on_behalf" | "security.signed_in" | "security.passkey_added";
+            /**
+             * Format: date-time
+             * @example 2027-06-30T00:00:00Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2027-06-30T00:00:00Z
+             */
+            readAt: string | null;
+            /**
+             * Format: uuid
+             * @example 01938f2e-8a4b-7c3d-9e5f-0a1b2c3d4e5f
+             */
+            consentId: string | null;
+            /**
+             * Format: uuid
+             * @example 01938f2e-8a4b-7c3d-9e5f-0a1b2c3d4e5f
+             */
+            requestId: string | null;
+            /** @description What the text needs: the service id, dates, the threshold in days, a name. */
+            data: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: uri
+             * @description The portal page the notification leads to.
+             */
+            link: string;
+        };
+        NotificationsMarkedRead: {
+            marked: number;
+        };
+        NotificationSettings: {
+            /** @enum {string} */
+            language: "ca" | "es" | "en";
+            preferences: {
+                /** @enum {string} */
+                type: "consent.expiring" | "consent.expired" | "consent.revoked" | "consent.renewal_requested" | "request.waiting" | "request.expiring" | "acted_on_behalf" | "security.signed_in" | "security.passkey_added";
+                inbox: boolean;
+                email: boolean;
+                /** @description Security notices: always on. */
+                locked: boolean;
+            }[];
+            /** @description Whether this installation sends e-mail. */
+            mailAvailable: boolean;
+            email: {
+                address: string;
+                /** @enum {string} */
+                status: "unconfirmed" | "confirmed";
+                /**
+                 * Format: date-time
+                 * @example 2027-06-30T00:00:00Z
+                 */
+                addedAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2027-06-30T00:00:00Z
+                 */
+                confirmedAt: string | null;
+            } | null;
+        };
+        SaveNotificationSettings: {
+            /** @enum {string} */
+            language?: "ca" | "es" | "en";
+            /** @description Types left out keep their setting; security notices cannot be turned off. */
+            preferences?: {
+                /** @enum {string} */
+                type: "consent.expiring" | "consent.expired" | "consent.revoked" | "consent.renewal_requested" | "request.waiting" | "request.expiring" | "acted_on_behalf" | "security.signed_in" | "security.passkey_added";
+                inbox: boolean;
+                email: boolean;
+            }[];
+        };
+        EmailAddressState: {
+            /** @enum {string} */
+            status: "unconfirmed" | "confirmed";
+            /**
+             * Format: date-time
+             * @example 2027-06-30T00:00:00Z
+             */
+            addedAt: string;
+            /**
+             * Format: date-time
+             * @example 2027-06-30T00:00:00Z
+             */
+            confirmedAt: string | null;
+        };
+        EmailAddressInput: {
+            address: string;
+            /**
+             * @description The language of the confirmation and of later notifications.
+             * @enum {string}
+             */
+            language?: "ca" | "es" | "en";
+        };
+        RenewalOptionsRequest: {
+            /**
+             * Format: date-time
+             * @description The new end; default: as long again as now, capped by the catalogue.
+             * @example 2027-06-30T00:00:00Z
+             */
+            validUntil?: string;
+        };
+        RenewalRequest: {
+            /**
+             * Format: uuid
+             * @example 01938f2e-8a4b-7c3d-9e5f-0a1b2c3d4e5f
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 01938f2e-8a4b-7c3d-9e5f-0a1b2c3d4e5f
+             */
+            consentId: string;
+            /** @enum {string} */
+            status: "pending" | "renewed" | "declined" | "lapsed";
+            /**
+             * Format: date-time
+             * @description The end of validity the service asks to renew.
+             * @example 2027-06-30T00:00:00Z
+             */
+            validUntil: string;
+            /**
+             * Format: date-time
+             * @example 2027-06-30T00:00:00Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2027-06-30T00:00:00Z
+             */
+            decidedAt: string | null;
+        };
+        NotificationMailPage: {
+            items: components["schemas"]["NotificationMail"][];
+            nextCursor: string | null;
+            counts: {
+                pending: number;
+                sent: number;
+                skipped: number;
+                dead: number;
+            };
+        };
+        NotificationMail: {
+            /**
+             * Format: uuid
+             * @example 01938f2e-8a4b-7c3d-9e5f-0a1b2c3d4e5f
+             */
+            id: string;
+            /** @enum {string} */
+            kind: "confirmation" | "notification";
+            eventType: string;
+            /** @enum {string} */
+            status: "pending" | "sent" | "skipped" | "dead";
+            attempts: number;
+            /**
+             * Format: date-time
+             * @example 2027-06-30T00:00:00Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2027-06-30T00:00:00Z
+             */
+            nextAttemptAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2027-06-30T00:00:00Z
+             */
+            lastAttemptAt: string | null;
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @example 2027-06-30T00:00:00Z
+             */
+            sentAt: string | null;
+        };
+        NotificationMailDetail: components["schemas"]["NotificationMail"] & {
+            deliveryLog: {
+                attempt: number;
+                /**
+                 * Format: date-time
+                 * @example 2027-06-30T00:00:00Z
+                 */
+                attemptedAt: string;
+                durationMs: number;
+                /** @enum {string} */
+                outcome: "sent" | "retrying" | "dead" | "skipped";
+                error: string | null;
+            }[];
         };
     };
     responses: never;

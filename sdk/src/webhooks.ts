@@ -15,6 +15,8 @@ export type WebhookEventType =
   | 'consent.withdrawn'
   | 'consent.revoked'
   | 'consent.expired'
+  | 'consent.renewed'
+  | 'consent.renewal_declined'
   | 'request.approved'
   | 'request.rejected'
   | 'request.expired';

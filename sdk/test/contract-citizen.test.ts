@@ -139,6 +139,37 @@ describe('citizen client, contract', () => {
     expect(leaving.sessionToken).toBeUndefined();
   });
 
+  it('renews a consent as its service asked, declines another, and manages notifications and e-mail', async () => {
+    const service = createServiceClient({ ...base, clientId: svc.clientId, privateKey: await privateJwkOf(svc), now: () => t.clock.now().getTime() });
+    const ask = async (ref: string) =>
+      (await me.approve(
+        (await service.requestConsent({ subjectRef: ref, purposes: ['t-benefits'], dataCategories: ['t-address'], durationDays: 30, notice: { version: 'ren-1', texts: { ca: 'Autoritzo.' } } })).id,
+        use(authenticator),
+      )).consent;
+    const [kept, dropped] = [await ask(`ren-a-${Date.now()}`), await ask(`ren-b-${Date.now()}`)];
+    await service.requestRenewal(kept.id);
+    await service.requestRenewal(dropped.id);
+    const news = await me.listNotifications({ unread: 'true' }).first();
+    expect(news.filter((n) => n.type === 'consent.renewal_requested').map((n) => n.consentId).sort()).toEqual([kept.id, dropped.id].sort());
+    await me.markNotificationRead(news[0]!.id);
+    await me.markAllNotificationsRead();
+    expect(await me.listNotifications({ unread: 'true' }).first()).toEqual([]);
+
+    const renewed = await me.renew(kept.id, use(authenticator));
+    expect(renewed.consent.revision).toBe(2);
+    const jwks = (await service.public.jwks()) as JwkSet;
+    const chain = await verifyReceiptChain((await me.getConsentReceipts(kept.id)).map((r) => r.jws), jwks, { issuer: t.config.publicUrl, origin: t.config.publicUrl, rpId: t.config.rpId });
+    expect(chain[1]).toMatchObject({ claims: { event: 'renewed' }, citizenSignature: { alg: 'EdDSA' } });
+    expect((await me.declineRenewal(dropped.id)).status).toBe('declined');
+
+    expect((await me.saveNotificationSettings({ language: 'es', preferences: [{ type: 'request.waiting', inbox: true, email: false }] })).language).toBe('es');
+    expect((await me.setEmail({ address: 'laia@example.test' })).status).toBe('unconfirmed');
+    await me.resendEmailConfirmation();
+    expect((await me.getNotificationSettings()).email).toMatchObject({ address: 'laia@example.test', status: 'unconfirmed' });
+    await me.removeEmail();
+    expect((await me.getNotificationSettings()).email).toBeNull();
+  });
+
   it('covers every operation of the citizen client', () => {
     rec.expectCovered(citizenOperations);
   });

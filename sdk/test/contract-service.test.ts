@@ -156,6 +156,18 @@ describe('service client, contract', () => {
     expect(await service.checkMany([])).toEqual([]);
   });
 
+  it('asks the person to renew a consent that ends within 60 days', async () => {
+    const subjectRef = `sdk-n-${Date.now()}`;
+    const { client: me, authenticator, signUp } = citizen();
+    await signUp();
+    const request = await service.requestConsent({ subjectRef, purposes: ['t-benefits'], dataCategories: ['t-address'], durationDays: 30, notice: { version: 'sdk-1', texts: { ca: 'Autoritzo la consulta de la meva adreça.' } } });
+    const approved = await me.approve(request.id, (o) => authenticator.authenticate(o as never));
+    const asked = await service.requestRenewal(approved.consent.id);
+    expect(asked).toMatchObject({ consentId: approved.consent.id, status: 'pending', validUntil: approved.consent.validUntil });
+    expect((await service.requestRenewal(approved.consent.id)).id).toBe(asked.id);
+    expect((await me.listNotifications().first()).map((n) => n.type)).toContain('consent.renewal_requested');
+  });
+
   it('covers every operation of the service client', () => {
     rec.expectCovered(serviceOperations);
   });

@@ -77,6 +77,16 @@ describe('admin client, contract', () => {
     await expect(createCitizenClient({ ...base, sessionToken: who.token }).enrol(invitation.code)).rejects.toMatchObject({ code: 'enrolment_code_invalid' });
   });
 
+  it('reads the e-mail outbox and retries a dead letter', async () => {
+    const who = createCitizenClient({ ...base, sessionToken: (await signUpCitizen(t.app, t.config)).token });
+    await who.setEmail({ address: 'mail@example.test' });
+    const [queued] = await admin.listNotificationMail({ status: 'pending' }).first();
+    expect(queued).toMatchObject({ kind: 'confirmation', eventType: 'email.confirmation', status: 'pending' });
+    await t.db.query(`update notification_mail set status = 'dead', last_error = '550 no' where id = $1`, [queued!.id]);
+    expect((await admin.getNotificationMail(queued!.id)).deliveryLog).toEqual([]);
+    expect((await admin.retryNotificationMail(queued!.id)).status).toBe('pending');
+  });
+
   it('covers every operation of the admin client', () => {
     rec.expectCovered(adminOperations);
   });

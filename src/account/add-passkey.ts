@@ -9,6 +9,7 @@ import { insertPasskey, listPasskeys, type PasskeyRow } from '../storage/passkey
 import type { AppDeps, CitizenPrincipal } from '../core/deps.js';
 import { newChallenge, storeChallenge, takeChallenge } from './ceremony.js';
 import { storePasskey } from './store-passkey.js';
+import { notifyPasskeyAdded } from '../notifications/notify-security.js';
 
 /** Creation options for another passkey of the citizen, excluding the ones they already have. */
 export async function startAddPasskey(
@@ -51,6 +52,7 @@ export async function finishAddPasskey(
       data: { passkeyId: cred.id, sessionId: who.sessionId },
       at: now,
     });
+    await notifyPasskeyAdded(tx, deps, { citizenId: who.citizenId, passkeyId: cred.id, name: row.name });
     return row;
   }, deps);
 }

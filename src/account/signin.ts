@@ -11,6 +11,7 @@ import { type CitizenRow, findCitizen } from '../storage/citizens.js';
 import { recordCitizenEvent } from '../storage/citizen-audit.js';
 import { findPasskey, recordPasskeyUse } from '../storage/passkeys.js';
 import type { AppDeps } from '../core/deps.js';
+import { notifySignedIn } from '../notifications/notify-security.js';
 import { newChallenge, type OpenedSession, openSession, storeChallenge, takeChallenge } from './ceremony.js';
 
 const failed = (detail: string) => new AuthenticationError('passkey_verification_failed', detail);
@@ -68,6 +69,7 @@ export async function finishSignin(
       data: { passkeyId: passkey.id, sessionId: session.id },
       at: now,
     });
+    await notifySignedIn(tx, deps, { citizenId: citizen.id, sessionId: session.id, userAgent: req.userAgent });
     return { citizen, session };
   });
 }

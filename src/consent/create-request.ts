@@ -8,6 +8,7 @@ import { resolveTerms } from '../storage/catalogue-repo.js';
 import type { Sql } from '../storage/db.js';
 import { insertRequest, type RequestNotice, type RequestRow } from '../storage/requests-repo.js';
 import { getService } from '../storage/services-repo.js';
+import { notifyRequestCreated } from '../notifications/notify-events.js';
 
 /** Longest a request may wait for the citizen (at most 30 days). */
 export const MAX_REQUEST_DAYS = 30;
@@ -78,5 +79,6 @@ export async function createRequest(tx: Sql, deps: AppDeps, input: RequestInput)
     data: { consentRequestId: row.id, subjectRef: row.subject_ref, purposes: row.purposes, dataCategories: row.categories, processing: row.processing },
     createdAt: now,
   });
+  await notifyRequestCreated(tx, deps, { id: row.id, serviceId: row.service_id, subjectRef: row.subject_ref, expiresAt: row.expires_at });
   return row;
 }

@@ -6,6 +6,7 @@ import type { Sql } from '../storage/db.js';
 import { enqueueWebhook } from '../storage/outbox-repo.js';
 import { decideRequest, findBinding, findRequest, type RequestRow } from '../storage/requests-repo.js';
 import type { Actor } from './record-transition.js';
+import { settleRequestNotifications } from '../notifications/notify-events.js';
 
 /** A request's status as readers must see it: pending past its expiry is expired. */
 export function effectiveRequestStatus(r: RequestRow, now: Date): RequestRow['status'] {
@@ -52,6 +53,7 @@ export async function recordRequestOutcome(
     data: { consentRequestId: r.id, subjectRef: r.subject_ref },
     createdAt: now,
   });
+  await settleRequestNotifications(tx, r.id, now);
   // request.approved, request.rejected and request.expired reach the service; a cancellation is its own act.
   if (o.status === 'cancelled') return;
   await enqueueWebhook(tx, {

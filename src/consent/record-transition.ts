@@ -11,6 +11,7 @@ import { type ConsentRow, insertConsent, insertReceipt, insertRevision, type Rec
 import type { Sql } from '../storage/db.js';
 import { enqueueWebhook } from '../storage/outbox-repo.js';
 import { ConflictError, InternalError } from '../domain/errors.js';
+import { notifyConsentEvent } from '../notifications/notify-events.js';
 
 /** Who caused a transition; written to the audit event. */
 export interface Actor {
@@ -38,6 +39,7 @@ export const webhookType: Record<ConsentEvent, string> = {
   withdrawn: 'consent.withdrawn',
   revoked: 'consent.revoked',
   expired: 'consent.expired',
+  renewed: 'consent.renewed',
 };
 
 /**
@@ -146,5 +148,6 @@ export async function recordTransition(tx: Sql, deps: AppDeps, t: Transition): P
     },
     createdAt: now,
   });
+  await notifyConsentEvent(tx, deps, { event: t.event, consent, reason: t.reason });
   return { consent, receipt };
 }

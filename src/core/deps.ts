@@ -6,6 +6,7 @@ import type { KeyRing } from '../crypto/key-ring.js';
 import type { SyncSha256 } from '../crypto/merkle/index.js';
 import type { Clock, Random } from '../domain/runtime.js';
 import type { Db } from '../storage/db.js';
+import type { NotificationConfig } from '../notifications/notification-config.js';
 import type { DocsAssets } from './docs-assets.js';
 import type { Metrics } from './metrics.js';
 
@@ -29,6 +30,8 @@ export interface AppConfig {
   pairwiseSecret: Uint8Array;
   /** IANA time zone in which the portal shows times; default `Europe/Madrid`. */
   timeZone?: string;
+  /** Citizens' notifications: reminder thresholds, the keys of e-mail addresses and links, the sender. */
+  notifications?: NotificationConfig;
   /** Bearer token that `/metrics` requires (METRICS_TOKEN); without it `/metrics` is a 404. */
   metricsToken?: string;
   /**

@@ -19,6 +19,8 @@ export interface Instruments {
   auditCommitEvents: Family<Histogram>;
   /** Webhook delivery attempts by outcome: delivered, retrying, failed. */
   webhookDeliveries: Family<Counter>;
+  /** E-mail to citizens: attempts by outcome (sent, retrying, dead, skipped). */
+  mailDeliveries: Family<Counter>;
   /**
    * Requests refused by a rate limit, by limit name. The rate limiter records here:
    * `instrumentsOf(deps.metrics).rateLimitRefusals.labels('<limit name>').inc()`.
@@ -64,6 +66,11 @@ export function instrumentsOf(metrics: Metrics): Instruments {
       webhookDeliveries: metrics.counter({
         name: 'permis_webhook_deliveries_total',
         help: 'Webhook delivery attempts by outcome (delivered, retrying, failed).',
+        labelNames: ['outcome'],
+      }),
+      mailDeliveries: metrics.counter({
+        name: 'permis_mail_deliveries_total',
+        help: 'E-mail notification attempts by outcome (sent, retrying, dead, skipped).',
         labelNames: ['outcome'],
       }),
       rateLimitRefusals: metrics.counter({

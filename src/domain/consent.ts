@@ -5,7 +5,7 @@ export const consentStatuses = ['active', 'paused', 'withdrawn', 'revoked', 'exp
 export type ConsentStatus = (typeof consentStatuses)[number];
 
 /** What happened to a consent; each yields a new revision and a receipt. */
-export const consentEvents = ['granted', 'narrowed', 'paused', 'resumed', 'withdrawn', 'revoked', 'expired'] as const;
+export const consentEvents = ['granted', 'narrowed', 'paused', 'resumed', 'withdrawn', 'revoked', 'expired', 'renewed'] as const;
 export type ConsentEvent = (typeof consentEvents)[number];
 
 /** Actions that move an existing consent. */

@@ -46,6 +46,10 @@ export const problemCodes = [
   'beyond_tree_size',
   'not_yet_integrated',
   'erasure_incomplete',
+  'mail_unavailable',
+  'link_invalid',
+  'notice_changed',
+  'renewal_not_allowed',
 ] as const;
 
 /** A code an API caller may see in a problem document. */

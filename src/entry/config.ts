@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseReminderDays } from '../domain/notifications.js';
 
 const base64url32 = z
   .string()
@@ -68,6 +69,26 @@ export const envSchema = z.object({
   JURISDICTION: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be an ISO 3166 code such as ES or ES-CT').default('ES'),
   EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // Citizens' notifications (docs/notifications.md).
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z
+    .string()
+    .max(254)
+    .regex(/^[^\r\n]*@[^\r\n]*$/, 'must be a mailbox such as "Permís <no-reply@example.cat>"')
+    .optional(),
+  MAIL_HTTP_URL: z.url({ protocol: /^https?$/ }).optional(),
+  MAIL_HTTP_TOKEN: z.string().min(1).optional(),
+  REMINDER_DAYS: z
+    .string()
+    .transform((s, ctx) => {
+      const days = parseReminderDays(s);
+      if (!days) {
+        ctx.addIssue({ code: 'custom', message: 'must be whole days between 1 and 365, separated by commas, e.g. 30,7' });
+        return z.NEVER;
+      }
+      return days;
+    })
+    .default([30, 7]),
   // Turns on metrics and /metrics (Prometheus text format), which then requires this bearer token.
   METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{32,}$/, 'must be at least 32 printable characters without spaces').optional(),
 });

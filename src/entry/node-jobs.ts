@@ -3,6 +3,9 @@ import { resumeErasures } from '../erasure/erase-citizen.js';
 import { sweepExpired } from '../jobs/expiry-sweep.js';
 import { integrateLog } from '../log/integrate-log.js';
 import { deliverWebhooks } from '../jobs/webhook-delivery.js';
+import { deliverMail } from '../jobs/mail-delivery.js';
+import { scanReminders } from '../jobs/reminder-scan.js';
+import type { MailComposer, MailTransport } from '../notifications/mail-transport.js';
 import { nodeSha256 } from './node-sha256.js';
 
 /** Handle to stop the background jobs. */
@@ -12,14 +15,20 @@ export interface Jobs {
 
 /**
  * Runs background work on timers in the Node.js process (on Workers the same functions run
- * from Cron Triggers): the expiry sweep and the completion of interrupted erasures, every
- * `expirySweepSeconds`; webhook delivery and
+ * from Cron Triggers): the expiry sweep, the reminder scan and the completion of interrupted
+ * erasures, every `expirySweepSeconds`; e-mail delivery every 2 seconds when a mail transport
+ * is given; webhook delivery and
  * events-feed sequencing, every `webhookSeconds` (default 1); the log integrator, every
  * second. A run never overlaps the previous run of the same job.
  */
 export function startBackgroundJobs(
   deps: AppDeps,
-  opts: { expirySweepSeconds: number; webhookSeconds?: number; log: NonNullable<AppDeps['log']> },
+  opts: {
+    expirySweepSeconds: number;
+    webhookSeconds?: number;
+    log: NonNullable<AppDeps['log']>;
+    mail?: { transport: MailTransport; compose: MailComposer } | undefined;
+  },
 ): Jobs {
   const every = (seconds: number, name: string, work: () => Promise<void>) => {
     let running = false;
@@ -43,6 +52,8 @@ export function startBackgroundJobs(
     every(opts.expirySweepSeconds, 'expiry sweep', async () => {
       const n = await sweepExpired(deps);
       if (n > 0) opts.log('info', 'expired consents recorded', { count: n });
+      const told = await scanReminders(deps);
+      if (told.consentReminders + told.requestWarnings > 0) opts.log('info', 'reminders recorded', { ...told });
       // An erasure interrupted by a crash is finished here.
       const resumed = await resumeErasures(deps);
       if (resumed > 0) opts.log('info', 'interrupted erasures completed', { count: resumed });
@@ -51,6 +62,14 @@ export function startBackgroundJobs(
       const r = await deliverWebhooks(deps, { fetch: (url, init) => fetch(url, init) });
       if (r.attempted > 0) opts.log('info', 'webhooks sent', { delivered: r.delivered, retrying: r.retrying, failed: r.failed });
     }),
+    ...(opts.mail
+      ? [
+          every(2, 'mail delivery', async () => {
+            const r = await deliverMail(deps, opts.mail!);
+            if (r.attempted > 0) opts.log('info', 'e-mail sent', { ...r });
+          }),
+        ]
+      : []),
     // The log integrator signs a checkpoint at least once a second while events arrive.
     // Node's synchronous SHA-256 instead of a WebCrypto promise per hash; batches of 5,000 keep
     // each checkpoint well under a second while catching up (~30,000 leaves/s, see README).

@@ -4,6 +4,8 @@ import { ConfigError, parseEnv } from './config.js';
 import { jsonLogger } from './log.js';
 import { startBackgroundJobs } from './node-jobs.js';
 import { openRuntime } from './runtime.js';
+import { nodeMailTransport } from './node-mail.js';
+import { composeMail } from '../portal/mail/compose-mail.js';
 import { describeListenError, describeStartupError, ensurePortFree } from './startup.js';
 
 /** Prints a start-up failure in one line (no stack trace) and exits. */
@@ -36,7 +38,12 @@ async function main(): Promise<void> {
     failStartup(describeStartupError(err, env));
   }
   const app = createApp(deps);
-  const jobs = startBackgroundJobs(deps, { expirySweepSeconds: env.EXPIRY_SWEEP_SECONDS, log });
+  const transport = nodeMailTransport(env, log);
+  const jobs = startBackgroundJobs(deps, {
+    expirySweepSeconds: env.EXPIRY_SWEEP_SECONDS,
+    log,
+    mail: transport ? { transport, compose: composeMail } : undefined,
+  });
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     const engine = env.DATABASE_URL ? 'PostgreSQL server' : `embedded PGlite in ${env.DATA_DIR}`;
     process.stdout.write(
@@ -56,6 +63,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     jobs.stop();
+    transport?.close();
     server.close();
     await rt.close();
     process.exit(0);

@@ -16,6 +16,7 @@ import { loadOrCreateKek } from './kek.js';
 import { loadMigrations } from './migrations.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { nodeSha256 } from './node-sha256.js';
+import { notificationConfig } from './notification-config.js';
 import { nodeDocsAssets } from './docs-sources.js';
 import { instrumentDb } from './instrumented-db.js';
 import { prometheusMetrics } from './prometheus.js';
@@ -114,6 +115,7 @@ export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): P
         timeZone: env.TIME_ZONE,
         ...(env.LOG_ORIGIN ? { logOrigin: env.LOG_ORIGIN } : {}),
         pairwiseSecret: env.PAIRWISE_SECRET ? fromB64(env.PAIRWISE_SECRET) : await deriveKey(kek, 'permis pairwise subject v1'),
+        notifications: await notificationConfig(env, kek, publicUrl),
         ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
       };
       // Metrics only when someone can read them (METRICS_TOKEN): otherwise nothing is recorded.

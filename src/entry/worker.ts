@@ -13,8 +13,13 @@ import { resumeErasures } from '../erasure/erase-citizen.js';
 import { sweepExpired } from '../jobs/expiry-sweep.js';
 import { deliverWebhooks } from '../jobs/webhook-delivery.js';
 import { integrateLog } from '../log/integrate-log.js';
+import { deliverMail } from '../jobs/mail-delivery.js';
+import { scanReminders } from '../jobs/reminder-scan.js';
+import { httpMailTransport } from '../notifications/http-mail-transport.js';
+import { composeMail } from '../portal/mail/compose-mail.js';
 import { openPostgres } from '../storage/postgres.js';
 import { databaseTimeouts, parseEnv, publicUrlOf } from './config.js';
+import { notificationConfig } from './notification-config.js';
 import { buildDocsAssets, type DocsAssets } from '../http/docs-page.js';
 // Swagger UI's files bundled as text (wrangler.toml [[rules]] type "Text"): /docs works offline.
 // (Relative paths: Wrangler's module rules resolve an import against the importing file.)
@@ -81,6 +86,7 @@ async function depsFor(env: WorkerEnv): Promise<AppDeps> {
       timeZone: e.TIME_ZONE,
       ...(e.LOG_ORIGIN ? { logOrigin: e.LOG_ORIGIN } : {}),
       pairwiseSecret: e.PAIRWISE_SECRET ? fromB64(e.PAIRWISE_SECRET) : await deriveKey(kek, 'permis pairwise subject v1'),
+      notifications: await notificationConfig(e, kek, publicUrl),
     },
     get docs() {
       return docsAssets();
@@ -108,7 +114,7 @@ export default {
       ctx.waitUntil(Promise.all([deps.db.close(), deps.readDb?.close()]));
     }
   },
-  // Cron Trigger (every minute): expiry sweep, webhook delivery, then the log integrator once
+  // Cron Trigger (every minute): expiry sweep, reminders, e-mail, webhook delivery, then the log integrator once
   // a second for CRON_INTEGRATOR_SECONDS (default 50 s, most of the minute: Cron Triggers fire
   // at most once a minute; we want a checkpoint at least once a second while events
   // arrive). Only one integrator runs at a time anywhere (advisory lock), so overlapping
@@ -118,7 +124,15 @@ export default {
     ctx.waitUntil(
       (async () => {
         await sweepExpired(deps);
+        await scanReminders(deps);
         await resumeErasures(deps);
+        // E-mail through an HTTP mail API (Workers open no SMTP connections); without one, a
+        // Node.js process with SMTP_URL on the same database sends the queue.
+        const mailUrl = typeof env.MAIL_HTTP_URL === 'string' ? env.MAIL_HTTP_URL : undefined;
+        if (mailUrl) {
+          const transport = httpMailTransport({ url: mailUrl, token: typeof env.MAIL_HTTP_TOKEN === 'string' ? env.MAIL_HTTP_TOKEN : undefined, fetch: (u, i) => fetch(u, i) });
+          await deliverMail(deps, { transport, compose: composeMail, batch: 200 });
+        }
         await deliverWebhooks(deps, { fetch: (u, i) => fetch(u, i), batch: 500, concurrency: 16 });
         const until = Date.now() + integratorSeconds(env) * 1000;
         while (Date.now() < until) {

@@ -9,7 +9,8 @@
  *    event has a leaf and its salt (the leaf commits to the hashes, not the values).
  * 3. One transaction redacts those events (personal values and salts set to null, the
  *    pseudonyms stored in their place, each leaf proven unchanged), deletes passkeys,
- *    sessions, challenges, roles, subject bindings and idempotency records, cuts the
+ *    sessions, challenges, roles, subject bindings, idempotency records and everything the
+ *    notifications hold (the e-mail address, the inbox, the mail outbox), cuts the
  *    consents' and requests' link to the account, and leaves a tombstone citizen row
  *    (`erased_at`, empty name).
  *
@@ -44,6 +45,7 @@ import {
   writeRedactions,
 } from '../storage/erasure-repo.js';
 import { withRoleLock } from '../storage/roles-repo.js';
+import { deleteNotificationData } from '../storage/notifications-repo.js';
 import { redactEventKeepingLeaf, type RedactionSubject, subjectKey } from './redact-event.js';
 
 /** The reason recorded on consents withdrawn by an erasure. */
@@ -215,6 +217,8 @@ async function eraseAccount(deps: AppDeps, citizenId: string, opts: ErasureOptio
     await opts.onStage?.('redacted', tx);
 
     await deleteAccount(tx, citizenId, tombstoneHandle(deps.random.bytes(16)), now);
+    // Notifications, their e-mail and the address itself go with the account.
+    await deleteNotificationData(tx, citizenId);
     // The erasure's own record names no one; it points at the (now redacted) request event.
     await insertAuditEvent(tx, {
       id: uuidv7(deps.clock, deps.random),

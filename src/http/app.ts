@@ -33,6 +33,9 @@ import { oauthMetadataRoutes } from './routes/oauth-metadata.js';
 import { serviceRoutes } from './routes/services.js';
 import { serviceEventRoutes } from './routes/service-events.js';
 import { serviceWebhookRoutes } from './routes/service-webhook.js';
+import { adminMailRoutes } from './routes/admin-mail.js';
+import { meNotificationRoutes } from './routes/me-notifications.js';
+import { renewalRoutes } from './routes/renewal.js';
 
 /**
  * Builds the API (`/v1/…`, `/.well-known/…`, health, `/openapi.json`, `/docs`) from its
@@ -118,6 +121,9 @@ export function createApi(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', meExportRoutes(deps));
   app.route('/', meEraseRoutes(deps));
   app.route('/', officerRoutes(deps));
+  app.route('/', meNotificationRoutes(deps));
+  app.route('/', renewalRoutes(deps));
+  app.route('/', adminMailRoutes(deps));
   app.route('/', docsRoutes(deps, app));
 
   app.notFound((c) => problemResponse(c, new PermisError('not_found', 'No such route.')));

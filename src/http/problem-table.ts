@@ -58,6 +58,10 @@ export const problemTable: { readonly [C in ProblemCode]: Entry } = {
   beyond_tree_size: { status: 400, title: 'Beyond the tree size' },
   not_yet_integrated: { status: 409, title: 'Not yet in the log' },
   erasure_incomplete: { status: 503, title: 'Erasure not finished yet' },
+  mail_unavailable: { status: 409, title: 'E-mail not available' },
+  link_invalid: { status: 400, title: 'Link invalid' },
+  notice_changed: { status: 409, title: 'Notice changed' },
+  renewal_not_allowed: { status: 409, title: 'Renewal not allowed' },
 };
 
 /** The status and title of `err`'s code. */

@@ -59,6 +59,10 @@ export const errorPages: { readonly [C in ProblemCode]: Entry } = {
   beyond_tree_size: invalid(400),
   not_yet_integrated: conflict,
   erasure_incomplete: { status: 503, message: 'error.generic' },
+  mail_unavailable: { status: 409, message: 'error.generic' },
+  link_invalid: { status: 400, message: 'error.link_invalid' },
+  notice_changed: { status: 409, message: 'error.notice_changed' },
+  renewal_not_allowed: { status: 409, message: 'error.renewal_not_allowed' },
 };
 
 /** The status and message of `err`'s code. */

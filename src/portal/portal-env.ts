@@ -11,6 +11,8 @@ export interface Viewer {
   roles: Role[];
   /** The CSRF token every state-changing form of this session must carry (see csrf.ts). */
   csrf: string;
+  /** How many of their notifications are unread (shown in the header). */
+  unread: number;
 }
 
 /** Variables the portal middleware sets on every page request. */

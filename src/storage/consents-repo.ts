@@ -132,11 +132,11 @@ export async function updateConsent(sql: Sql, r: ConsentRow, expectedRevision: n
   const rows = await sql.query(
     `update consents set revision = $2, status = $3, terms = $4::jsonb, terms_hash = $5, purposes = $6::text[],
        categories = $7::text[], processing = $8::text[], valid_until = $9, updated_at = $10, ended_at = $11,
-       end_reason = $12, last_receipt_hash = $13
+       end_reason = $12, last_receipt_hash = $13, valid_from = $15
      where id = $1 and revision = $14 returning id`,
     [
       r.id, r.revision, r.status, r.terms, r.terms_hash, r.terms.purposes, r.terms.dataCategories, r.terms.processing,
-      r.valid_until, r.updated_at, r.ended_at, r.end_reason, r.last_receipt_hash, expectedRevision,
+      r.valid_until, r.updated_at, r.ended_at, r.end_reason, r.last_receipt_hash, expectedRevision, r.valid_from,
     ],
   );
   return rows.length === 1;

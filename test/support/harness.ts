@@ -35,6 +35,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     bodyLimitBytes: 256 * 1024,
     jurisdiction: 'ES',
     pairwiseSecret: systemRandom.bytes(32),
+    notifications: { addressKey: systemRandom.bytes(32), linkKey: systemRandom.bytes(32), mailFrom: '"Permís" <no-reply@localhost>' },
     ...overrides,
   };
 }

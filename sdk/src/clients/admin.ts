@@ -24,6 +24,9 @@ export const adminOperations = {
   createInvitation: 'POST /v1/admin/invitations',
   listInvitations: 'GET /v1/admin/invitations',
   revokeInvitation: 'DELETE /v1/admin/invitations/{id}',
+  listNotificationMail: 'GET /v1/admin/notification-mail',
+  getNotificationMail: 'GET /v1/admin/notification-mail/{id}',
+  retryNotificationMail: 'POST /v1/admin/notification-mail/{id}/retry',
 } as const satisfies OperationMap;
 
 type Kind = 'purpose' | 'category' | 'processing';
@@ -81,6 +84,13 @@ export function createAdminClient(opts: SessionClientOptions) {
       new Paginated((cursor) => unwrap(raw.GET('/v1/admin/invitations', { params: { query: { ...query, cursor } }, signal: o?.signal }))),
     /** `DELETE /v1/admin/invitations/{id}`. */
     revokeInvitation: (iid: string, o?: CallOptions) => unwrap(raw.DELETE('/v1/admin/invitations/{id}', { params: id(iid), signal: o?.signal })),
+    /** `GET /v1/admin/notification-mail`: the e-mail outbox (`status: 'dead'` for the dead letters), with counts by status. */
+    listNotificationMail: (query: QueryOf<'/v1/admin/notification-mail', 'get'> = {}, o?: CallOptions) =>
+      new Paginated((cursor) => unwrap(raw.GET('/v1/admin/notification-mail', { params: { query: { ...query, cursor } }, signal: o?.signal }))),
+    /** `GET /v1/admin/notification-mail/{id}`: one mail with its delivery log. */
+    getNotificationMail: (mid: string, o?: CallOptions) => unwrap(raw.GET('/v1/admin/notification-mail/{id}', { params: id(mid), signal: o?.signal })),
+    /** `POST /v1/admin/notification-mail/{id}/retry`: back in the queue. */
+    retryNotificationMail: (mid: string, o?: CallOptions) => unwrap(raw.POST('/v1/admin/notification-mail/{id}/retry', { params: id(mid), signal: o?.signal })),
   };
 }
 

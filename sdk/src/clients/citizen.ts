@@ -43,6 +43,17 @@ export const citizenOperations = {
   eraseAccount: 'POST /v1/me/erase',
   myRoles: 'GET /v1/me/roles',
   enrol: 'POST /v1/auth/enrol',
+  listNotifications: 'GET /v1/me/notifications',
+  markNotificationRead: 'POST /v1/me/notifications/{id}/read',
+  markAllNotificationsRead: 'POST /v1/me/notifications/read-all',
+  getNotificationSettings: 'GET /v1/me/notification-settings',
+  saveNotificationSettings: 'PUT /v1/me/notification-settings',
+  setEmail: 'PUT /v1/me/email',
+  removeEmail: 'DELETE /v1/me/email',
+  resendEmailConfirmation: 'POST /v1/me/email/resend',
+  startRenewal: 'POST /v1/me/consents/{id}/renewal',
+  renewConsent: 'POST /v1/me/consents/{id}/renew',
+  declineRenewal: 'POST /v1/me/consents/{id}/renewal-request/decline',
 } as const satisfies OperationMap;
 
 /**
@@ -195,6 +206,45 @@ export function createCitizenClient(opts: SessionClientOptions) {
     myRoles: (o?: CallOptions) => unwrap(raw.GET('/v1/me/roles', { signal: o?.signal })),
     /** `POST /v1/auth/enrol`: redeems a one-time admin or officer code. */
     enrol: (code: string, o?: CallOptions) => unwrap(raw.POST('/v1/auth/enrol', { body: { code }, signal: o?.signal })),
+
+    /** `GET /v1/me/notifications`: my notifications, newest first (`unread: 'true'` for unread only). */
+    listNotifications: (query: QueryOf<'/v1/me/notifications', 'get'> = {}, o?: CallOptions) =>
+      new Paginated((cursor) => unwrap(raw.GET('/v1/me/notifications', { params: { query: { ...query, cursor } }, signal: o?.signal }))),
+    /** `POST /v1/me/notifications/{id}/read`. */
+    markNotificationRead: async (id: string, o?: CallOptions): Promise<void> => {
+      await unwrap(raw.POST('/v1/me/notifications/{id}/read', { params: path(id), signal: o?.signal }));
+    },
+    /** `POST /v1/me/notifications/read-all`. */
+    markAllNotificationsRead: (o?: CallOptions) => unwrap(raw.POST('/v1/me/notifications/read-all', { signal: o?.signal })),
+    /** `GET /v1/me/notification-settings`: language, channels per type, my e-mail address. */
+    getNotificationSettings: (o?: CallOptions) => unwrap(raw.GET('/v1/me/notification-settings', { signal: o?.signal })),
+    /** `PUT /v1/me/notification-settings`: security notices stay on whatever is sent. */
+    saveNotificationSettings: (body: BodyOf<'/v1/me/notification-settings', 'put'>, o?: CallOptions) =>
+      unwrap(raw.PUT('/v1/me/notification-settings', { body, signal: o?.signal })),
+    /** `PUT /v1/me/email`: sets my address; it receives only a confirmation link until I follow it. */
+    setEmail: (body: BodyOf<'/v1/me/email', 'put'>, o?: CallOptions) => unwrap(raw.PUT('/v1/me/email', { body, signal: o?.signal })),
+    /** `DELETE /v1/me/email`. */
+    removeEmail: async (o?: CallOptions): Promise<void> => {
+      await unwrap(raw.DELETE('/v1/me/email', { signal: o?.signal }));
+    },
+    /** `POST /v1/me/email/resend`: the confirmation link again. */
+    resendEmailConfirmation: async (o?: CallOptions): Promise<void> => {
+      await unwrap(raw.POST('/v1/me/email/resend', { signal: o?.signal }));
+    },
+    /** `POST /v1/me/consents/{id}/renewal`: the renewed terms and WebAuthn options whose challenge commits to them. */
+    startRenewal: (id: string, body: BodyOf<'/v1/me/consents/{id}/renewal', 'post'> = {}, o?: CallOptions) =>
+      unwrap(raw.POST('/v1/me/consents/{id}/renewal', { params: path(id), body, signal: o?.signal })),
+    /** `POST /v1/me/consents/{id}/renew`: the passkey assertion; a new revision with my signature. */
+    renewConsent: (id: string, body: BodyOf<'/v1/me/consents/{id}/renew', 'post'>, o?: CallOptions) =>
+      unwrap(raw.POST('/v1/me/consents/{id}/renew', { params: path(id), body, signal: o?.signal })),
+    /** Renews a consent on the same terms with a passkey used by `get`, signing exactly the renewed terms. */
+    async renew(id: string, get: UsePasskey, o?: CallOptions & { validUntil?: string }) {
+      const started = await client.startRenewal(id, o?.validUntil ? { validUntil: o.validUntil } : {}, o);
+      const response = await get(started.options as Record<string, unknown>);
+      return client.renewConsent(id, { ceremonyId: started.ceremonyId, response: response as BodyOf<'/v1/me/consents/{id}/renew', 'post'>['response'] }, o);
+    },
+    /** `POST /v1/me/consents/{id}/renewal-request/decline`: let it end instead of renewing as the service asked. */
+    declineRenewal: (id: string, o?: CallOptions) => unwrap(raw.POST('/v1/me/consents/{id}/renewal-request/decline', { params: path(id), signal: o?.signal })),
   };
   return client;
 }

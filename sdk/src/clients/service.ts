@@ -40,6 +40,7 @@ export const serviceOperations = {
   getConsent: 'GET /v1/service/consents/{id}',
   getConsentReceipts: 'GET /v1/service/consents/{id}/receipts',
   revokeConsent: 'POST /v1/service/consents/{id}/revoke',
+  requestRenewal: 'POST /v1/service/consents/{id}/renewal-request',
   setWebhook: 'PUT /v1/service/webhook',
   getWebhook: 'GET /v1/service/webhook',
   deleteWebhook: 'DELETE /v1/service/webhook',
@@ -146,6 +147,14 @@ export function createServiceClient(opts: ServiceClientOptions) {
     /** `POST /v1/service/consents/{id}/revoke`: ends a consent on the service's side (status `revoked`). */
     revokeConsent(id: string, body: BodyOf<'/v1/service/consents/{id}/revoke', 'post'>, o?: CallOptions) {
       return unwrap(raw.POST('/v1/service/consents/{id}/revoke', { params: { path: { id } }, body, signal: o?.signal }));
+    },
+
+    /**
+     * `POST /v1/service/consents/{id}/renewal-request`: asks the person to renew a consent that
+     * ends within 60 days; they renew (`consent.renewed`) or decline (`consent.renewal_declined`).
+     */
+    requestRenewal(id: string, o?: CallOptions) {
+      return unwrap(raw.POST('/v1/service/consents/{id}/renewal-request', { params: { path: { id } }, signal: o?.signal }));
     },
 
     /** `PUT /v1/service/webhook`: sets the endpoint; the answer carries the secret when it is new. */

@@ -10,6 +10,7 @@ import { listAllSessions, receiptsOf, revisionsOf } from '../../storage/export-r
 import { listPasskeys } from '../../storage/passkeys.js';
 import { listCitizenRequests } from '../../storage/requests-repo.js';
 import { listCitizenRoles } from '../../storage/roles-repo.js';
+import { exportNotifications } from '../../notifications/export-notifications.js';
 import { newRouter } from '../router.js';
 import { json } from '../json-content.js';
 import type { AppDeps } from '../../core/deps.js';
@@ -45,7 +46,7 @@ export function meExportRoutes(deps: AppDeps) {
       summary: 'Export all my data as JSON (GDPR Arts. 15 and 20)',
       description:
         'One consistent snapshot: profile, roles, passkeys (public data), sessions, consents with every revision and signed receipt, ' +
-        `consent requests, and the access log (without proofs: \`GET /v1/me/access-log\` has them). Each section holds at most ` +
+        `consent requests, notifications with their settings and the e-mail address, and the access log (without proofs: \`GET /v1/me/access-log\` has them). Each section holds at most ` +
         `${EXPORT_LIMITS.consents} consents, ${EXPORT_LIMITS.requests} requests, ${EXPORT_LIMITS.sessions} sessions and ` +
         `${EXPORT_LIMITS.accessLog} access-log entries, the newest; \`truncated\` says which were cut. The export itself is audited.`,
       responses: { 200: { description: 'Everything about me', content: json(DataExport) }, ...problemResponses(401) },
@@ -68,6 +69,7 @@ export function meExportRoutes(deps: AppDeps) {
         ];
         const shownConsents = consents.slice(0, EXPORT_LIMITS.consents);
         const ids = shownConsents.map((k) => k.id);
+        const notifications = await exportNotifications(tx, deps, citizenId);
         const revisionsBy = byConsent(await revisionsOf(tx, ids));
         const receiptsBy = byConsent(await receiptsOf(tx, ids));
         await insertAuditEvent(tx, {
@@ -109,6 +111,7 @@ export function meExportRoutes(deps: AppDeps) {
           })),
           requests: requests.slice(0, EXPORT_LIMITS.requests).map((q) => requestView(q, now, deps.config.publicUrl)),
           accessLog: events.slice(0, EXPORT_LIMITS.accessLog).map(accessEventView),
+          notifications,
           truncated: {
             sessions: sessions.length > EXPORT_LIMITS.sessions,
             consents: consents.length > EXPORT_LIMITS.consents,

@@ -117,6 +117,25 @@ export const DataExport = z
     consents: z.array(ExportedConsent),
     requests: z.array(ConsentRequest),
     accessLog: z.array(AccessEvent),
+    notifications: z
+      .object({
+        language: z.enum(['ca', 'es', 'en']),
+        preferences: z.array(z.object({ type: z.string(), inbox: z.boolean(), email: z.boolean() })),
+        email: z.object({ address: z.string(), status: z.enum(['unconfirmed', 'confirmed']), addedAt: z.string(), confirmedAt: z.string().nullable() }).nullable(),
+        items: z.array(
+          z.object({
+            id: Uuid,
+            type: z.string(),
+            createdAt: z.string(),
+            readAt: z.string().nullable(),
+            consentId: Uuid.nullable(),
+            requestId: Uuid.nullable(),
+            data: z.record(z.string(), z.unknown()),
+          }),
+        ),
+        truncated: z.boolean(),
+      })
+      .openapi({ description: 'Notification settings, the e-mail address (decrypted) and the notifications, newest first (at most 1,000).' }),
     truncated: z
       .object({ sessions: z.boolean(), consents: z.boolean(), requests: z.boolean(), accessLog: z.boolean() })
       .openapi({ description: 'True for a section cut at its limit (the newest entries are kept); page through the section\'s own endpoint for the rest.' }),

@@ -7,7 +7,7 @@
  */
 import { browserSupportsWebAuthn, startAuthentication, startRegistration } from '@simplewebauthn/browser';
 
-type Action = 'signup' | 'signin' | 'approve' | 'add-passkey';
+type Action = 'signup' | 'signin' | 'approve' | 'add-passkey' | 'renew';
 
 /** A problem answer from the API (RFC 9457), or a network failure (status 0). */
 class ApiFailure extends Error {
@@ -50,9 +50,13 @@ function messageKey(err: unknown): string {
         return 'unknown';
       case 'challenge_invalid':
       case 'request_expired':
+      case 'conflict':
         return 'expired';
       case 'request_not_pending':
+      case 'illegal_transition':
         return 'not-pending';
+      case 'notice_changed':
+        return 'notice-changed';
       case 'service_suspended':
         return 'suspended';
       case 'validation_failed':
@@ -97,6 +101,13 @@ async function run(action: Action, form: HTMLFormElement): Promise<string> {
       const result = await post(`/v1/me/requests/${id}/approve`, { ceremonyId, response });
       const consentId = (result.consent as { id?: string } | undefined)?.id;
       return safeNext(consentId ? `/consents/${encodeURIComponent(consentId)}?notice=approved` : d.next, '/');
+    }
+    case 'renew': {
+      const id = encodeURIComponent(d.consentId ?? '');
+      const { ceremonyId, options } = await post(`/v1/me/consents/${id}/renewal`, {});
+      const response = await startAuthentication({ optionsJSON: options as never });
+      await post(`/v1/me/consents/${id}/renew`, { ceremonyId, response });
+      return safeNext(`/consents/${id}?notice=renewed`, '/');
     }
     case 'add-passkey': {
       const name = String(new FormData(form).get('name') ?? '').trim();

@@ -5,6 +5,7 @@ import type { AppDeps } from '../../core/deps.js';
 import { sameOriginRequest, sameToken } from '../csrf.js';
 import { CsrfError, SignInRequired } from '../errors.js';
 import type { PortalEnv } from '../portal-env.js';
+import { isEmailLinkPath } from '../paths.js';
 
 /** The form field carrying the CSRF token. */
 export const CSRF_FIELD = '_csrf';
@@ -42,6 +43,8 @@ export function portalCsrf(deps: AppDeps): MiddlewareHandler<PortalEnv> {
   return async (c, next) => {
     const m = c.req.method;
     if (m === 'GET' || m === 'HEAD' || m === 'OPTIONS') return next();
+    // The signed token in the path is the authorisation (src/crypto/link-token.ts).
+    if (isEmailLinkPath(c.req.path)) return next();
     const ok = sameOriginRequest({ origin: c.req.header('origin'), secFetchSite: c.req.header('sec-fetch-site') }, origin);
     if (!ok) throw new CsrfError();
     const viewer = c.get('viewer');

@@ -6,6 +6,7 @@ import { sessionCookie } from '../../web/session-cookie.js';
 import { findCitizen } from '../../storage/citizens.js';
 import { listCitizenRoles } from '../../storage/roles-repo.js';
 import { findLiveSession } from '../../storage/sessions.js';
+import { countUnread } from '../../storage/notifications-repo.js';
 import { csrfTokenFor } from '../csrf.js';
 import { asLocale, negotiateLocale } from '../i18n/locale.js';
 import { portalTranslator } from '../messages/index.js';
@@ -49,5 +50,6 @@ async function loadViewer(deps: AppDeps, token: string | undefined): Promise<Vie
   const citizen = await findCitizen(deps.db, session.citizenId);
   if (!citizen || citizen.erasedAt) return undefined;
   const roles = (await listCitizenRoles(deps.db, session.citizenId)).map((g) => g.role);
-  return { ...session, displayName: citizen.displayName, roles, csrf: await csrfTokenFor(token) };
+  const unread = await countUnread(deps.db, session.citizenId);
+  return { ...session, displayName: citizen.displayName, roles, csrf: await csrfTokenFor(token), unread };
 }

@@ -9,6 +9,7 @@ import { pageOf } from '../views/page.js';
 import { adminCatalogueRoutes } from './admin-catalogue.js';
 import { adminRoleRoutes } from './admin-roles.js';
 import { adminServiceRoutes } from './admin-services.js';
+import { adminMailPages } from './admin-mail.js';
 
 /**
  * The administration pages under /admin, admin role only: services,
@@ -55,5 +56,6 @@ export function adminPages(deps: AppDeps) {
   adminServiceRoutes(r, deps);
   adminCatalogueRoutes(r, deps);
   adminRoleRoutes(r, deps);
+  adminMailPages(r, deps);
   return r;
 }

@@ -8,6 +8,10 @@ import { enrolPages } from './citizen-enrol.js';
 import { consentActions } from './consent-actions.js';
 import { consentPages } from './consent-pages.js';
 import { requestPages } from './request-pages.js';
+import { emailLinkPages } from './email-link-pages.js';
+import { notificationPages } from './notification-pages.js';
+import { notificationSettingsPages } from './notification-settings-pages.js';
+import { renewalPages } from './renewal-pages.js';
 
 /**
  * The citizen's pages: home (or the landing page when signed out), the request page behind
@@ -20,6 +24,10 @@ export function citizenPages(deps: AppDeps) {
   r.route('/', requestPages(deps));
   r.route('/', consentPages(deps));
   r.route('/', consentActions(deps));
+  r.route('/', renewalPages(deps));
+  r.route('/', notificationSettingsPages(deps));
+  r.route('/', notificationPages(deps));
+  r.route('/', emailLinkPages(deps));
   r.route('/', accessLogPages(deps));
   r.route('/', accountPages(deps));
   r.route('/', enrolPages(deps));

@@ -6,6 +6,7 @@ import type { AppDeps } from '../../core/deps.js';
 import { receiptView } from '../../consent/consent-view.js';
 import { type ConsentRow, findCitizenConsent, listConsents, listReceipts, listRevisions } from '../../storage/consents-repo.js';
 import { getService } from '../../storage/services-repo.js';
+import { findPendingRenewal } from '../../storage/renewal-requests-repo.js';
 import { requireViewer } from '../middleware/guards.js';
 import type { MessageKey } from '../messages/index.js';
 import type { PortalEnv } from '../portal-env.js';
@@ -25,6 +26,7 @@ const EVENT_LABEL: Record<ConsentEvent, MessageKey> = {
   withdrawn: 'event.withdrawn',
   revoked: 'event.revoked',
   expired: 'event.expired',
+  renewed: 'event.renewed',
 };
 
 /** The label of a consent event in the page's language. */
@@ -142,6 +144,7 @@ export function consentPages(deps: AppDeps) {
       processing: row.terms.processing,
     });
     const live = status === 'active' || status === 'paused';
+    const renewal = live ? await findPendingRenewal(deps.db, row.id) : undefined;
     const endedAt = status === 'expired' && !row.ended_at ? row.valid_until : row.ended_at;
     return render(
       c,
@@ -153,8 +156,16 @@ export function consentPages(deps: AppDeps) {
           {status === 'active' ? p.t('consent.activeExplain') : null}
           {!live && endedAt ? p.t('consent.endedOn', { date: formatDate(p, endedAt) }) : null}
         </p>
+        {live && renewal ? (
+          <p class="notice" id="renewal-requested">
+            {p.t('consent.renewalRequested', { service: name, date: formatDate(p, row.valid_until) })}
+          </p>
+        ) : null}
         {live ? (
           <div class="actions" id="consent-actions">
+            <a class={renewal ? 'button' : 'button secondary'} id="renew-link" href={`/consents/${row.id}/renew`}>
+              {p.t('consent.renewLink')}
+            </a>
             <a class="button secondary" id="narrow-link" href={`/consents/${row.id}/narrow`}>
               {p.t('consent.narrowLink')}
             </a>

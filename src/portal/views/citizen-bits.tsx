@@ -90,6 +90,15 @@ const NOTICES: Record<string, { key: MessageKey; kind?: 'error' }> = {
   erased: { key: 'notice.erased' },
   'enrolled-officer': { key: 'notice.enrolledOfficer' },
   'enrolled-admin': { key: 'notice.enrolledAdmin' },
+  renewed: { key: 'notice.renewed' },
+  'renewal-declined': { key: 'notice.renewalDeclined' },
+  'marked-read': { key: 'notice.markedRead' },
+  'all-read': { key: 'notice.allRead' },
+  'settings-saved': { key: 'notice.settingsSaved' },
+  'email-added': { key: 'notice.emailAdded' },
+  'email-resent': { key: 'notice.emailResent' },
+  'email-removed': { key: 'notice.emailRemoved' },
+  'mail-requeued': { key: 'notice.mailRequeued' },
 };
 
 /** The notice named by a `?notice=` code, in the page's language. */

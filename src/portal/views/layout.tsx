@@ -9,7 +9,7 @@ import type { Page } from './page.js';
 const LANGUAGE_NAMES = { ca: 'Català', es: 'Español', en: 'English' } as const;
 
 /** Navigation entries; `current` in Layout marks one with aria-current. */
-export type NavKey = 'home' | 'consents' | 'accessLog' | 'account' | 'officer' | 'admin' | 'signin' | 'signup';
+export type NavKey = 'home' | 'consents' | 'accessLog' | 'notifications' | 'account' | 'officer' | 'admin' | 'signin' | 'signup';
 
 /** A message shown at the top of the page (after an action, or an error). */
 export interface Notice {
@@ -88,6 +88,20 @@ export function Layout(props: { p: Page; title: string; current?: NavKey; notice
                       <NavLink p={p} href="/" label="nav.home" name="home" current={current} />
                       <NavLink p={p} href="/consents" label="nav.consents" name="consents" current={current} />
                       <NavLink p={p} href="/access-log" label="nav.accessLog" name="accessLog" current={current} />
+                      <li>
+                        <a href="/notifications" id="nav-notifications" aria-current={current === 'notifications' ? 'page' : undefined}>
+                          {p.t('nav.notifications')}
+                          {v.unread > 0 ? (
+                            <>
+                              {' '}
+                              <span class="count-badge" id="unread-count" aria-hidden="true">
+                                {v.unread}
+                              </span>
+                              <span class="visually-hidden">{` (${p.t('nav.unread', { count: v.unread })})`}</span>
+                            </>
+                          ) : null}
+                        </a>
+                      </li>
                       <NavLink p={p} href="/account" label="nav.account" name="account" current={current} />
                       {v.roles.includes('officer') ? <NavLink p={p} href="/officer" label="nav.officer" name="officer" current={current} /> : null}
                       {v.roles.includes('admin') ? <NavLink p={p} href="/admin" label="nav.admin" name="admin" current={current} /> : null}

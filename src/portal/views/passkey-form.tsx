@@ -2,7 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { Page } from './page.js';
 
 /** What a passkey form does; the browser script (client/main.ts) runs the matching ceremony. */
-export type PasskeyAction = 'signup' | 'signin' | 'approve' | 'add-passkey';
+export type PasskeyAction = 'signup' | 'signin' | 'approve' | 'add-passkey' | 'renew';
 
 /**
  * A form whose submission runs a passkey ceremony in the browser. It carries every message
@@ -15,6 +15,7 @@ export function PasskeyForm(props: {
   id?: string;
   next?: string;
   requestId?: string;
+  consentId?: string;
   submitLabel: string;
   submitClass?: string;
   children?: Child;
@@ -30,6 +31,7 @@ export function PasskeyForm(props: {
       data-passkey={action}
       data-next={props.next}
       data-request-id={props.requestId}
+      data-consent-id={props.consentId}
       data-lang={p.locale}
       data-msg-working={t('passkey.working')}
       data-msg-cancelled={t('passkey.cancelled')}
@@ -39,7 +41,8 @@ export function PasskeyForm(props: {
       data-msg-unknown={t('passkey.unknown')}
       data-msg-exists={t('passkey.exists')}
       data-msg-expired={action === 'approve' ? t('error.request_expired') : t('passkey.expired')}
-      data-msg-not-pending={t('error.request_not_pending')}
+      data-msg-not-pending={action === 'renew' ? t('renew.notLive') : t('error.request_not_pending')}
+      data-msg-notice-changed={t('error.notice_changed')}
       data-msg-suspended={t('error.service_suspended')}
       data-msg-invalid={action === 'signup' ? t('passkey.displayNameRequired') : t('error.validation_failed')}
       data-msg-signed-out={t('error.unauthenticated')}
