@@ -7,6 +7,11 @@ export interface Migration {
   /** File name, e.g. `0001_foundation.sql`; the numeric prefix orders them. */
   name: string;
   sql: string;
+  /**
+   * SHA-256 checksums (hex) of earlier texts of this file that a database may have applied and
+   * that leave the same schema as `sql` (migrations/checksums.json says why each is accepted).
+   */
+  superseded?: readonly string[];
 }
 
 /** Raised when the database and the migration files disagree; start-up must stop. */
@@ -22,7 +27,8 @@ const MIGRATION_LOCK = 7_245_001;
 /**
  * Applies every migration not yet applied, each in its own transaction under an advisory
  * lock, recording its SHA-256 checksum. Refuses (MigrationError) if an applied file changed
- * or disappeared. Returns the names it applied.
+ * (unless the database holds one of the file's documented `superseded` texts) or disappeared.
+ * Returns the names it applied.
  */
 export async function migrate(db: Db, migrations: readonly Migration[]): Promise<string[]> {
   const sorted = [...migrations].sort((a, b) => a.name.localeCompare(b.name));
@@ -42,7 +48,8 @@ export async function migrate(db: Db, migrations: readonly Migration[]): Promise
       await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
       const rows = await tx.query<{ checksum: string }>('select checksum from schema_migrations where name = $1', [m.name]);
       if (rows[0]) {
-        if (rows[0].checksum !== checksum) {
+        // A superseded text stays recorded as applied: the row says what this database really ran.
+        if (rows[0].checksum !== checksum && !m.superseded?.includes(rows[0].checksum)) {
           throw new MigrationError(`migration ${m.name} was changed after it was applied (checksum mismatch)`);
         }
         return false;
