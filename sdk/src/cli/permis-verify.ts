@@ -10,6 +10,7 @@ import { createPublicClient } from '../clients/public.js';
 import { fromB64 } from '../core/encoding.js';
 import { verifyCheckpoint, type VerifiedCheckpoint } from '../verify/checkpoint.js';
 import { verifyConsistencyProof, verifyInclusionProof } from '../verify/log-proofs.js';
+import { parsePolicy, type Policy } from '../verify/policy.js';
 import { type JwkSet, verifyReceipt } from '../verify/receipt.js';
 import { VerificationError } from '../verify/verification-error.js';
 
@@ -17,13 +18,15 @@ const USAGE = `permis-verify — verify Permís receipts and transparency-log pr
 (in a Permís checkout: npm run verify -- <command> …; where @permis/sdk is installed: npx --no -- permis-verify <command> …)
 
   permis-verify receipt <jws-file|-> (--jwks <file|url> | --server <url>) [--issuer <url>] [--origin <url>] [--rp-id <id>]
-  permis-verify checkpoint <note-file|-> --key <verifier-key|file>
-  permis-verify inclusion <proof.json|-> --checkpoint <note-file> --key <verifier-key|file> [--leaf <base64 leaf data>]
+  permis-verify checkpoint <note-file|-> (--key <verifier-key|file> | --policy <tlog-policy file>)
+  permis-verify inclusion <proof.json|-> --checkpoint <note-file> (--key <verifier-key|file> | --policy <file>) [--leaf <base64 leaf data>]
   permis-verify consistency <proof.json|-> --old <note-file> --new <note-file> --key <verifier-key|file>
   permis-verify event <event-id> --server <url> --key <verifier-key|file>
 
   --json   print the result as JSON
   A verifier key is '<name>+<key id>+<base64 key>' (GET /v1/log/key); pin it, do not fetch it each time.
+  A policy (c2sp.org/tlog-policy) lists the log keys, the witness keys and the quorum of witness
+  cosignatures a checkpoint needs; below the quorum it is refused.
   With --server, the JWKS is fetched from <url>/.well-known/jwks.json and <url> is the expected issuer.
 Exit status: 0 valid, 1 refused, 2 usage or input error.`;
 
@@ -80,9 +83,19 @@ function json<T>(text: string, what: string): T {
   }
 }
 
-async function checkpointFrom(file: string, key: string): Promise<VerifiedCheckpoint> {
-  return verifyCheckpoint(readInput(file), [key]);
+/** The trust to verify checkpoints with: `--policy <file>` (a tlog-policy) or `--key <vkey>`. */
+async function trustFrom(flags: Map<string, string | true>): Promise<string | Policy> {
+  const policy = flag(flags, 'policy', false);
+  if (policy !== undefined) return parsePolicy(readInput(policy));
+  return verifierKey(flag(flags, 'key')!);
 }
+
+async function checkpointFrom(file: string, trust: string | Policy): Promise<VerifiedCheckpoint> {
+  return verifyCheckpoint(readInput(file), typeof trust === 'string' ? [trust] : trust);
+}
+
+const cosignedLine = (cp: VerifiedCheckpoint) =>
+  cp.cosignatures.length ? [`  cosigned by ${cp.cosignatures.map((c) => `${c.witness} (${new Date(Number(c.timestamp) * 1000).toISOString()})`).join(', ')}`] : [];
 
 async function run(argv: string[], out: (s: string) => void): Promise<number> {
   const { positional, flags } = parseArgs(argv);
@@ -116,16 +129,17 @@ async function run(argv: string[], out: (s: string) => void): Promise<number> {
       return 0;
     }
     case 'checkpoint': {
-      const cp = await checkpointFrom(input, verifierKey(flag(flags, 'key')!));
-      report({ origin: cp.origin, size: cp.size, root: Buffer.from(cp.root).toString('base64'), verifiedBy: cp.verifiedBy }, [
+      const cp = await checkpointFrom(input, await trustFrom(flags));
+      const cosignedBy = cp.cosignatures.map((c) => c.witness);
+      report({ origin: cp.origin, size: cp.size, root: Buffer.from(cp.root).toString('base64'), verifiedBy: cp.verifiedBy, cosignedBy }, [
         `valid checkpoint of ${cp.origin}: ${cp.size} leaves, root ${Buffer.from(cp.root).toString('base64')}`,
         `  signed by ${cp.verifiedBy.join(', ')}`,
+        ...cosignedLine(cp),
       ]);
       return 0;
     }
     case 'inclusion': {
-      const key = verifierKey(flag(flags, 'key')!);
-      const cp = await checkpointFrom(flag(flags, 'checkpoint')!, key);
+      const cp = await checkpointFrom(flag(flags, 'checkpoint')!, await trustFrom(flags));
       const leaf = flag(flags, 'leaf', false);
       const index = await verifyInclusionProof(json(readInput(input), 'the proof'), cp, leaf ? fromB64(leaf) : undefined);
       report({ index, treeSize: cp.size }, [`valid inclusion proof: leaf ${index} is in ${cp.origin}'s tree of ${cp.size} leaves${leaf ? ' (leaf data checked)' : ''}`]);

@@ -2,7 +2,9 @@
  * Log checkpoints in the C2SP tlog-checkpoint format (c2sp.org/tlog-checkpoint): origin line,
  * decimal tree size, base64 root hash, optional extension lines, signed as a C2SP note.
  */
-import { b64, fromB64 } from '../core/encoding.js';
+import { b64, bytesEqual, fromB64 } from '../core/encoding.js';
+import { type VerifiedCosignature, verifyCosignatures } from './cosignature.js';
+import { type Policy, quorumMet } from './policy.js';
 import { NoteError, type NoteVerifier, verifyNote } from './signed-note.js';
 
 /** A tree head: the log's identity, its size, and its RFC 6962 root. */
@@ -40,23 +42,54 @@ export function parseCheckpoint(noteOrText: string): Checkpoint {
 /** A verified checkpoint and the key names whose signatures verified. */
 export interface VerifiedCheckpoint extends Checkpoint {
   verifiedBy: string[];
+  /**
+   * With a policy: the policy's witnesses whose cosignatures verified (policy names, with the
+   * time each states). Without one: empty.
+   */
+  cosignatures: (VerifiedCosignature & { witness: string })[];
 }
 
+const isPolicy = (k: readonly (string | NoteVerifier)[] | Policy): k is Policy => !Array.isArray(k);
+
 /**
- * c2sp.org/tlog-checkpoint: verifies the signed note `note` with the trusted `verifierKeys`
- * (verifier-key strings such as the answer of `GET /v1/log/key`; signatures of unknown signers
- * are ignored, and it fails when no known key verifies) and parses its text. With
- * `opts.origin`, the checkpoint's origin must be exactly that. Throws NoteError otherwise.
+ * c2sp.org/tlog-checkpoint: verifies the signed note `note` and parses its text.
+ *
+ * With trusted `verifierKeys` (verifier-key strings such as the answer of `GET /v1/log/key`),
+ * signatures of unknown signers are ignored and it fails when no known key verifies.
+ *
+ * With a `Policy` (c2sp.org/tlog-policy, from `parsePolicy`): the note must be signed by one of
+ * the policy's logs (or, for a policy without logs, by `opts.logKeys`), every cosignature line of
+ * a policy witness must verify (c2sp.org/tlog-cosignature), and the witnesses that cosigned must
+ * meet the quorum — else NoteError `quorum_not_met`.
+ *
+ * With `opts.origin`, the checkpoint's origin must be exactly that. Throws NoteError otherwise.
  */
 export async function verifyCheckpoint(
   note: string,
-  verifierKeys: readonly (string | NoteVerifier)[],
-  opts: { origin?: string } = {},
+  trust: readonly (string | NoteVerifier)[] | Policy,
+  opts: { origin?: string; logKeys?: readonly (string | NoteVerifier)[] } = {},
 ): Promise<VerifiedCheckpoint> {
-  const { text, verifiedBy } = await verifyNote(note, verifierKeys);
+  const logKeys = isPolicy(trust) ? [...trust.logs.map((l) => l.verifier), ...(opts.logKeys ?? [])] : trust;
+  if (logKeys.length === 0) throw new NoteError('no_trusted_signature', 'no log key to verify the checkpoint with');
+  const { text, verifiedBy } = await verifyNote(note, logKeys);
   const cp = parseCheckpoint(text);
   if (opts.origin !== undefined && cp.origin !== opts.origin) {
     throw new NoteError('origin_mismatch', `the checkpoint is of log "${cp.origin}", not "${opts.origin}"`);
   }
-  return { ...cp, verifiedBy };
+  if (!isPolicy(trust)) return { ...cp, verifiedBy, cosignatures: [] };
+  const found = await verifyCosignatures(
+    note,
+    trust.witnesses.map((w) => w.key),
+  );
+  const cosignatures = trust.witnesses.flatMap((w) =>
+    found.filter((c) => c.name === w.key.name && bytesEqual(c.keyId, w.key.keyId)).map((c) => ({ ...c, witness: w.name })),
+  );
+  const cosigned = new Set(cosignatures.map((c) => c.witness));
+  if (!quorumMet(trust, cosigned)) {
+    throw new NoteError(
+      'quorum_not_met',
+      `the checkpoint of ${cp.origin} at size ${cp.size} is cosigned by ${cosigned.size ? [...cosigned].join(', ') : 'no known witness'}, below the policy's quorum (${trust.quorum})`,
+    );
+  }
+  return { ...cp, verifiedBy, cosignatures };
 }

@@ -1,7 +1,7 @@
 /**
  * `@permis/sdk/verify`: offline verification of what Permís signs — consent receipts (JWS with
  * the citizen's passkey signature), C2SP checkpoints, and RFC 9162 inclusion and consistency
- * proofs. Web-standard APIs only: runs in Node ≥ 20.19, browsers and Workers, and is also what
+ * proofs, witness cosignatures and tlog-policy quorums. Web-standard APIs only: runs in Node ≥ 20.19, browsers and Workers, and is also what
  * the Permís server itself verifies with.
  */
 export { VerificationError } from './verification-error.js';
@@ -20,6 +20,18 @@ export {
   verifyNote,
 } from './signed-note.js';
 export { type Checkpoint, parseCheckpoint, verifyCheckpoint, type VerifiedCheckpoint } from './checkpoint.js';
+export {
+  COSIGNATURE_V1_TYPE,
+  cosignatureKeyId,
+  cosignatureMessage,
+  type CosignerKey,
+  MAX_COSIGNATURE_TIME,
+  parseCosignerKey,
+  u64,
+  type VerifiedCosignature,
+  verifyCosignatures,
+} from './cosignature.js';
+export { parsePolicy, type Policy, type PolicyGroup, type PolicyLog, type PolicyWitness, quorumMet } from './policy.js';
 export { type ReceiptFailure, ReceiptError } from './receipt-error.js';
 export {
   computeTermsHash,
@@ -34,5 +46,5 @@ export {
   type VerifyReceiptOptions,
 } from './receipt.js';
 export { type CitizenSignature, type CitizenSignatureOptions, verifyCitizenSignature, type VerifiedCitizenSignature } from './passkey-signature.js';
-export { verifyInclusionProof, verifyConsistencyProof, verifyAccessLogPage, type AccessLogEntryProof, type InclusionProofBody, type ConsistencyProofBody } from './log-proofs.js';
+export { verifyInclusionProof, verifyConsistencyProof, verifyAccessLogPage, type AccessLogEntryProof, type InclusionProofBody, type ConsistencyProofBody, type WitnessedCheckpointInput } from './log-proofs.js';
 export { bytesEqual, b64, b64url, fromB64 } from '../core/encoding.js';

@@ -5,6 +5,7 @@
 import { bytesEqual, strictB64 } from '../core/encoding.js';
 import { type Checkpoint, verifyCheckpoint, type VerifiedCheckpoint } from './checkpoint.js';
 import { leafHash, MerkleProofError, verifyConsistency, verifyInclusion } from './merkle.js';
+import type { Policy } from './policy.js';
 
 /** `GET /v1/log/proof/inclusion` answer. */
 export interface InclusionProofBody {
@@ -37,12 +38,22 @@ function hashes(list: readonly string[], what: string): Uint8Array[] {
   });
 }
 
+/** A signed checkpoint note to verify against a tlog-policy before trusting its root. */
+export interface WitnessedCheckpointInput {
+  note: string;
+  policy: Policy;
+}
+
 /**
  * Verifies an inclusion proof from the API against `checkpoint` (whose size must be the proof's
- * tree size). With `leafData`, also checks that the proven leaf hash is SHA-256(0x00 ‖ data).
- * Returns the leaf index; throws MerkleProofError otherwise.
+ * tree size): either a checkpoint verified already, or `{ note, policy }` — then the note is
+ * first verified with `verifyCheckpoint(note, policy)`, so a checkpoint below the policy's
+ * quorum of witnesses is refused (NoteError `quorum_not_met`). With `leafData`, also checks
+ * that the proven leaf hash is SHA-256(0x00 ‖ data). Returns the leaf index; throws
+ * MerkleProofError or NoteError otherwise.
  */
-export async function verifyInclusionProof(body: InclusionProofBody, checkpoint: Checkpoint, leafData?: Uint8Array): Promise<bigint> {
+export async function verifyInclusionProof(body: InclusionProofBody, trusted: Checkpoint | WitnessedCheckpointInput, leafData?: Uint8Array): Promise<bigint> {
+  const checkpoint = 'policy' in trusted ? await verifyCheckpoint(trusted.note, trusted.policy) : trusted;
   const index = decimal(body.index, 'index');
   const size = decimal(body.treeSize, 'treeSize');
   if (size !== checkpoint.size) throw new MerkleProofError('root_mismatch', `the proof is for a tree of ${size} leaves, the checkpoint has ${checkpoint.size}`);

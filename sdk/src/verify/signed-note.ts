@@ -18,7 +18,11 @@ export type NoteFailure =
   /** The note text is not a C2SP checkpoint. */
   | 'malformed_checkpoint'
   /** The checkpoint's origin is not the expected one. */
-  | 'origin_mismatch';
+  | 'origin_mismatch'
+  /** A tlog-policy file is malformed (c2sp.org/tlog-policy). */
+  | 'bad_policy'
+  /** The checkpoint's verified cosignatures do not meet the policy's quorum. */
+  | 'quorum_not_met';
 
 /** A refused note, key or checkpoint; `reason` says why. */
 export class NoteError extends VerificationError<NoteFailure> {
