@@ -9,7 +9,7 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { systemClock, systemRandom } from '../src/domain/runtime.js';
 import type { Db } from '../src/storage/db.js';
-import { createService } from '../src/storage/services-repo.js';
+import { createService } from '../src/services/create-service.js';
 import { citizensFor, consentsPerService, SERVICES, subjectsPerService, VARIANTS, variantsOf } from './layout.js';
 import { progressBar } from './progress.js';
 

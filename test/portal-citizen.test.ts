@@ -17,7 +17,7 @@ import { ENGINE } from './support/database.js';
 import { createTestContext, type TestContext } from './support/harness.js';
 import { getPage, postForm } from './support/portal.js';
 import { approveConsentRequest, createConsentRequest, send } from './support/requests.js';
-import { setServiceStatus } from '../src/storage/services-repo.js';
+import { setServiceStatus } from '../src/services/set-service-status.js';
 import { createServiceWithKey, getServiceToken, type TestService } from './support/service-client.js';
 
 import type { Json } from './support/json.js';

@@ -11,7 +11,7 @@ import { b64url, utf8 } from '@permis/sdk/encoding';
 import { SERVICE_SCOPES } from '../src/domain/service-scopes.js';
 import { activeServiceCondition, isServiceActive, serviceAuth, serviceSecurity } from '../src/http/middleware/service-auth.js';
 import { TokenCache } from '../src/http/middleware/token-cache.js';
-import { setServiceStatus } from '../src/storage/services-repo.js';
+import { setServiceStatus } from '../src/services/set-service-status.js';
 import { signUpCitizen } from './support/citizen.js';
 import { ENGINE } from './support/database.js';
 import { expectProblem } from './support/expect-problem.js';

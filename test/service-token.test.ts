@@ -8,7 +8,8 @@ import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { b64url, utf8 } from '@permis/sdk/encoding';
 import { SERVICE_SCOPES } from '../src/domain/service-scopes.js';
-import { setServiceJwks, setServiceStatus } from '../src/storage/services-repo.js';
+import { setServiceJwks } from '../src/services/set-service-jwks.js';
+import { setServiceStatus } from '../src/services/set-service-status.js';
 import { ENGINE } from './support/database.js';
 import { expectProblem } from './support/expect-problem.js';
 import { createTestContext, type TestContext } from './support/harness.js';

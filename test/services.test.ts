@@ -7,16 +7,11 @@ import { parsePublicJwks } from '../src/crypto/service-jwks.js';
 import { b64url } from '@permis/sdk/encoding';
 import { ConflictError, PermisError, ValidationError } from '../src/domain/errors.js';
 import type { Service } from '../src/domain/service.js';
-import {
-  createService,
-  findService,
-  getService,
-  getServiceByClientId,
-  listServices,
-  type RegistryContext,
-  setServiceJwks,
-  setServiceStatus,
-} from '../src/storage/services-repo.js';
+import { findService, getService, getServiceByClientId, listServices } from '../src/storage/services-repo.js';
+import { createService } from '../src/services/create-service.js';
+import { type RegistryContext } from '../src/services/registry-context.js';
+import { setServiceJwks } from '../src/services/set-service-jwks.js';
+import { setServiceStatus } from '../src/services/set-service-status.js';
 import { expectProblem } from './support/expect-problem.js';
 import { createTestContext, type TestContext } from './support/harness.js';
 

@@ -6,7 +6,6 @@ import { uuidv7 } from '../domain/ids.js';
 import type { Clock, Random } from '../domain/runtime.js';
 import { insertAuditEvent } from './audit-repo.js';
 import type { Sql } from './db.js';
-import type { RegistryContext } from './services-repo.js';
 
 /** Who is acting as admin, and the clock and randomness to stamp the change with. */
 export interface AdminContext {
@@ -29,14 +28,6 @@ export type AdminAuditType =
   | 'catalogue.term_created'
   | 'catalogue.term_updated'
   | 'catalogue.term_deleted';
-
-/** The service registry's context for an admin action (so `service.*` events name the admin). */
-export const registryContext = (ctx: AdminContext): RegistryContext => ({
-  clock: ctx.clock,
-  random: ctx.random,
-  actor: { type: 'admin', id: ctx.actorId },
-  requestId: ctx.requestId,
-});
 
 /** Appends an admin audit event in `tx`, so it commits (or rolls back) with the change. */
 export async function recordAdminEvent(

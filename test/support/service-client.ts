@@ -8,7 +8,7 @@ import { exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from '
 import type { Clock } from '../../src/domain/runtime.js';
 import type { Service } from '../../src/domain/service.js';
 import type { ServiceScope } from '../../src/domain/service-scopes.js';
-import { createService } from '../../src/storage/services-repo.js';
+import { createService } from '../../src/services/create-service.js';
 import type { RequestTarget } from './citizen.js';
 import { seedTestCatalogue } from './fixtures.js';
 import type { TestContext } from './harness.js';

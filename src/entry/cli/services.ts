@@ -7,14 +7,11 @@ import { PermisError, ValidationError } from '../../domain/errors.js';
 import type { Clock, Random } from '../../domain/runtime.js';
 import { type Service, serviceStatuses, type ServiceStatus } from '../../domain/service.js';
 import type { Db } from '../../storage/db.js';
-import {
-  createService,
-  findService,
-  listServices,
-  type RegistryContext,
-  setServiceJwks,
-  setServiceStatus,
-} from '../../storage/services-repo.js';
+import { findService, listServices } from '../../storage/services-repo.js';
+import { createService } from '../../services/create-service.js';
+import { type RegistryContext } from '../../services/registry-context.js';
+import { setServiceJwks } from '../../services/set-service-jwks.js';
+import { setServiceStatus } from '../../services/set-service-status.js';
 import { FAILED, OK, showHelp, UsageError, usageFailure } from './common.js';
 
 /** What the services command needs; `out` prints a line, `err` (default `out`) an error line. */

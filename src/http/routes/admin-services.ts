@@ -1,7 +1,11 @@
 import { createRoute } from '@hono/zod-openapi';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
-import { registryContext } from '../../storage/admin-audit.js';
-import { createService, findService, listServices, setServiceJwks, setServiceStatus, updateService } from '../../storage/services-repo.js';
+import { registryContext } from '../../services/registry-context.js';
+import { findService, listServices } from '../../storage/services-repo.js';
+import { createService } from '../../services/create-service.js';
+import { setServiceJwks } from '../../services/set-service-jwks.js';
+import { setServiceStatus } from '../../services/set-service-status.js';
+import { updateService } from '../../services/update-service.js';
 import { adminContext, namingFields } from '../admin-context.js';
 import { newRouter } from '../router.js';
 import { json } from '../json-content.js';

@@ -5,7 +5,7 @@
  */
 import { createServiceClient } from '@permis/sdk';
 import type { SignedInCitizen } from '../../support/citizen.js';
-import { createService } from '../../../src/storage/services-repo.js';
+import { createService } from '../../../src/services/create-service.js';
 import { createServiceWithKey, generateServiceKey, TOKEN_PATH, type TestService } from '../../support/service-client.js';
 import { type Journey, waitForPath } from './browser.js';
 import type { PortalServer } from './server.js';
