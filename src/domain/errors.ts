@@ -16,6 +16,7 @@ export const problemCodes = [
   'method_not_allowed',
   'unauthenticated',
   'forbidden',
+  'cross_site_request',
   'rate_limited',
   'idempotency_key_reused',
   'idempotency_in_progress',

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { CODE_PATTERN, type Localised } from './catalogue.js';
 import { type FieldError, ValidationError } from './errors.js';
+import { CONTROL_CHARACTERS } from './well-formed.js';
 
 /** Whether a service may currently ask for consents and check them. */
 export const serviceStatuses = ['active', 'suspended'] as const;
@@ -83,7 +84,9 @@ export function isHttpsUrl(s: string): boolean {
 export const isEmail = (s: string): boolean => EMAIL.test(s);
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-const localised = (max: number) => z.object({ ca: text(max), es: text(max), en: text(max) }).strict();
+/** A name: text without control characters (Unicode Cc). */
+const nameText = (max: number) => text(max).refine((s) => !CONTROL_CHARACTERS.test(s), 'must not contain control characters');
+const localised = (max: number, of = text) => z.object({ ca: of(max), es: of(max), en: of(max) }).strict();
 const code = z.string().regex(CODE_PATTERN, 'must be a kebab-case code (a-z, 0-9, -; 2 to 64 characters, starting with a letter)');
 const codes = (min: number, max: number) => z.array(code).min(min, `needs at least ${min} entry`).max(max, `must have at most ${max} entries`);
 const normalise = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
@@ -95,11 +98,11 @@ export const serviceLimits = { name: 120, description: 2000, controllerName: 200
 export const serviceInputSchema = z
   .object({
     clientId: code,
-    name: localised(serviceLimits.name),
+    name: localised(serviceLimits.name, nameText),
     description: localised(serviceLimits.description),
     controller: z
       .object({
-        name: text(serviceLimits.controllerName),
+        name: nameText(serviceLimits.controllerName),
         dpoContact: z
           .string()
           .trim()

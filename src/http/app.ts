@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
@@ -8,6 +9,10 @@ import { isProblemCode, PermisError, type ProblemCode, UnavailableError } from '
 import type { AppDeps } from '../core/deps.js';
 import type { AppEnv } from './env.js';
 import { jsonOnly } from './middleware/json-only.js';
+import { strictJson } from './middleware/strict-json.js';
+import { fetchMetadataGuard } from '../web/fetch-metadata.js';
+import { SESSION_COOKIE } from '../web/session-cookie.js';
+import { getCookie } from 'hono/cookie';
 import { requestMetrics } from './middleware/request-metrics.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { problemResponse } from './problem.js';
@@ -36,6 +41,9 @@ import { serviceWebhookRoutes } from './routes/service-webhook.js';
 import { adminMailRoutes } from './routes/admin-mail.js';
 import { meNotificationRoutes } from './routes/me-notifications.js';
 import { renewalRoutes } from './routes/renewal.js';
+
+const PUBLIC_READS = ['/v1/log/', '/v1/catalogue', '/.well-known/', '/openapi.json'];
+const isPublicRead = (path: string) => PUBLIC_READS.some((p) => path === p || path.startsWith(p));
 
 /**
  * Builds the API (`/v1/…`, `/.well-known/…`, health, `/openapi.json`, `/docs`) from its
@@ -98,7 +106,25 @@ export function createApi(deps: AppDeps): OpenAPIHono<AppEnv> {
       },
     }),
   );
+  // CORS (Fetch standard §3.2): the public, credential-free reads — the log, signing keys,
+  // server metadata, catalogue and contract — may be read by any origin without credentials,
+  // so auditors and open-data tools can use them from a browser. Nothing else answers a
+  // cross-origin caller: no Access-Control-Allow-* headers, so a browser keeps every other
+  // answer (and every preflighted write) from other sites' scripts.
+  const publicRead = cors({ origin: '*', allowMethods: ['GET', 'HEAD'], exposeHeaders: ['ETag', 'Retry-After', 'X-Request-Id'], maxAge: 600 });
+  app.use('*', (c, next) => (isPublicRead(c.req.path) ? publicRead(c, next) : next()));
+  // Cross-site requests: a state change that rides on the session cookie (no Authorization
+  // header), or that would set one (the sign-up and sign-in ceremonies), must come from our
+  // own origin. Bearer-authenticated callers send their credential explicitly and are unaffected.
+  app.use(
+    '/v1/*',
+    fetchMetadataGuard({
+      publicOrigin: new URL(deps.config.publicUrl).origin,
+      applies: (c) => c.req.header('authorization') === undefined && (getCookie(c, SESSION_COOKIE) !== undefined || c.req.path.startsWith('/v1/auth/')),
+    }),
+  );
   app.use('*', jsonOnly());
+  app.use('*', strictJson());
 
   app.route('/', healthRoutes(deps));
   app.route('/', metricsRoutes(deps));

@@ -26,6 +26,7 @@ export const problemTable: { readonly [C in ProblemCode]: Entry } = {
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   unauthenticated: { status: 401, title: 'Authentication required' },
   forbidden: { status: 403, title: 'Forbidden' },
+  cross_site_request: { status: 403, title: 'Cross-site request refused' },
   rate_limited: { status: 429, title: 'Too many requests' },
   idempotency_key_reused: { status: 422, title: 'Idempotency key reused' },
   idempotency_in_progress: { status: 409, title: 'Request in progress' },

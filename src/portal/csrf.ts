@@ -1,8 +1,8 @@
 /**
  * CSRF defence for the portal's forms, in two layers (OWASP CSRF cheat sheet):
  * 1. Fetch metadata and origin: a POST whose `Sec-Fetch-Site` is `cross-site` or
- *    `same-site`, or whose `Origin` is not ours, is refused (Fetch Metadata §2.1;
- *    RFC 6454 §7).
+ *    `same-site`, or whose `Origin` is not ours, is refused (`src/web/fetch-metadata.ts`,
+ *    the check the API shares).
  * 2. A synchroniser token bound to the session: SHA-256 over a label and the session token.
  *    The session token lives in an HttpOnly cookie, so a page on another site can neither
  *    read it nor compute the form token.
@@ -22,16 +22,4 @@ export function sameToken(a: string, b: string): boolean {
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
   return diff === 0;
-}
-
-/**
- * True when the request's fetch metadata and origin allow a state change: neither
- * cross-site nor same-site (a sibling host), and an `Origin`, when sent, equal to
- * `publicOrigin` (`Origin: null` is never ours).
- */
-export function sameOriginRequest(headers: { origin?: string; secFetchSite?: string }, publicOrigin: string): boolean {
-  const site = headers.secFetchSite?.toLowerCase();
-  if (site === 'cross-site' || site === 'same-site') return false;
-  if (headers.origin !== undefined) return headers.origin === publicOrigin;
-  return true;
 }

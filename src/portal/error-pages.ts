@@ -29,6 +29,7 @@ export const errorPages: { readonly [C in ProblemCode]: Entry } = {
   unauthenticated: { status: 401, message: 'error.unauthenticated' },
   // A form that failed the CSRF checks (see csrf.ts) says so; any other refusal is "not allowed".
   forbidden: (err) => ({ status: 403, message: err.data.reason === 'csrf' ? 'error.csrf' : 'error.forbidden' }),
+  cross_site_request: { status: 403, message: 'error.csrf' },
   rate_limited: { status: 429, message: 'error.rate_limited' },
   idempotency_key_reused: invalid(422),
   idempotency_in_progress: conflict,

@@ -86,4 +86,4 @@ export const Label = z
   .trim()
   .min(1)
   .max(64)
-  .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+  .regex(/^[^\x00-\x1f\x7f-\x9f]*$/, 'must not contain control characters');
