@@ -4,15 +4,13 @@
  */
 import { z } from '@hono/zod-openapi';
 import { auditActorTypes, checkDecisions } from '../storage/event-filter.js';
+import { MAX_STATS_DAYS } from '../officer/view-event-stats.js';
 import { Code, SubjectRef, Timestamp, Uuid } from './schema-fields.js';
 
 /** An OpenAPI query-parameter annotation. */
 export const q = (name: string, description: string) => ({ param: { name, in: 'query' as const }, description });
 
-/** Longest range the stats cover in one call. */
-export const MAX_STATS_DAYS = 366;
-/** The range the stats cover when the call gives none. */
-export const DEFAULT_STATS_DAYS = 30;
+export { DEFAULT_STATS_DAYS, MAX_STATS_DAYS } from '../officer/view-event-stats.js';
 
 /** An event type such as `consent.checked` or `officer.searched`. */
 const EventType = z

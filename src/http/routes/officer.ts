@@ -1,24 +1,22 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { ValidationError } from '../../domain/errors.js';
 import type { EventFilter } from '../../storage/event-filter.js';
-import { eventStats } from '../../storage/event-stats.js';
-import { searchEvents } from '../../storage/event-search.js';
-import { type OfficerContext, recordOfficerQuery } from '../../storage/officer-audit.js';
+import { namingFields } from '../admin-context.js';
 import { newRouter } from '../router.js';
 import { json } from '../json-content.js';
 import type { AppDeps } from '../../core/deps.js';
 import type { AppEnv } from '../env.js';
-import { decodeEventCursor, encodeEventCursor } from '../../officer/event-cursor.js';
-import { auditedFilters, EXPORT_PAGE_SIZE, exportEventStream, exportFileName, exportFormatsByName } from '../../officer/event-export.js';
+import { EXPORT_PAGE_SIZE } from '../../officer/event-export.js';
+import { exportOfficerEvents } from '../../officer/export-officer-events.js';
+import type { OfficerActor } from '../../officer/officer-actor.js';
+import { searchOfficerEvents } from '../../officer/search-officer-events.js';
+import { viewEventStats } from '../../officer/view-event-stats.js';
 import { citizenAuth } from '../middleware/citizen-auth.js';
 import { requireRole } from '../middleware/require-role.js';
 import { problemResponses } from '../problem.js';
 import { DEFAULT_STATS_DAYS, MAX_STATS_DAYS, OfficerEventQuery, OfficerExportQuery, OfficerStatsQuery } from '../../web/officer-query.js';
 import { OfficerEventPage, OfficerStats } from '../schemas/officer.js';
 import { officerEventView } from '../../officer/officer-event-view.js';
-
-const DAY_MS = 86_400_000;
 
 /** The filters of a validated query, only those given (`type` as the list `types`). */
 function filterOf(q: z.infer<typeof OfficerStatsQuery>): EventFilter {
@@ -29,12 +27,7 @@ function filterOf(q: z.infer<typeof OfficerStatsQuery>): EventFilter {
 }
 
 
-const officerContext = (deps: AppDeps, c: Context<AppEnv>): OfficerContext => ({
-  clock: deps.clock,
-  random: deps.random,
-  officerId: c.get('citizen').citizenId,
-  requestId: c.get('requestId'),
-});
+const officerOf = (c: Context<AppEnv>): OfficerActor => ({ officerId: c.get('citizen').citizenId, requestId: c.get('requestId') });
 
 
 /**
@@ -62,22 +55,10 @@ export function officerRoutes(deps: AppDeps) {
       responses: { 200: { description: 'A page of events', content: json(OfficerEventPage) }, ...problemResponses(400, 401, 403) },
     }),
     async (c) => {
-      const q = c.req.valid('query');
-      const after = decodeEventCursor(q.cursor, q.order);
-      const { order, limit, cursor, ...filters } = q;
-      const filter = filterOf(filters);
-      const rows = await searchEvents(deps.readDb ?? deps.db, filter, { order, after, limit: limit + 1 });
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
-      await recordOfficerQuery(deps.db, officerContext(deps, c), 'officer.searched', {
-        filters: auditedFilters(filter),
-        order,
-        limit,
-        ...(cursor !== undefined ? { cursor } : {}),
-        returned: page.length,
-      });
+      const { order, limit, cursor, ...filters } = c.req.valid('query');
+      const page = await searchOfficerEvents(deps, officerOf(c), { filter: filterOf(filters), order, limit, cursor });
       c.header('Cache-Control', 'no-store');
-      return c.json({ items: page.map(officerEventView), nextCursor: rows.length > limit && last ? encodeEventCursor(order, last.position) : null }, 200);
+      return c.json({ items: page.items.map(officerEventView), nextCursor: page.nextCursor }, 200);
     },
   );
 
@@ -95,17 +76,7 @@ export function officerRoutes(deps: AppDeps) {
       responses: { 200: { description: 'The counts', content: json(OfficerStats) }, ...problemResponses(400, 401, 403) },
     }),
     async (c) => {
-      const q = c.req.valid('query');
-      const to = q.to ?? deps.clock.now().toISOString();
-      const from = q.from ?? new Date(Date.parse(to) - DEFAULT_STATS_DAYS * DAY_MS).toISOString();
-      const span = Date.parse(to) - Date.parse(from);
-      if (span < 0 || span > MAX_STATS_DAYS * DAY_MS) {
-        const message = span < 0 ? 'must not be after to (default: now)' : `the range may span at most ${MAX_STATS_DAYS} days (to defaults to now)`;
-        throw new ValidationError(`query.from: ${message}`, [{ field: 'query.from', message }]);
-      }
-      const filter = { ...filterOf(q), from, to };
-      const stats = await eventStats(deps.readDb ?? deps.db, filter);
-      await recordOfficerQuery(deps.db, officerContext(deps, c), 'officer.stats_viewed', { filters: auditedFilters(filter) });
+      const { from, to, stats } = await namingFields('query', () => viewEventStats(deps, officerOf(c), filterOf(c.req.valid('query'))));
       c.header('Cache-Control', 'no-store');
       return c.json({ from, to, ...stats }, 200);
     },
@@ -138,24 +109,11 @@ export function officerRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const q = c.req.valid('query');
-      const { format: name, order, ...filters } = q;
-      const format = exportFormatsByName[name];
-      const now = deps.clock.now();
-      const filter = filterOf(filters);
-      // A bounded export: events still arriving do not keep an oldest-first export running.
-      if (filter.to === undefined || Date.parse(filter.to) > now.getTime()) filter.to = now.toISOString();
-      await recordOfficerQuery(deps.db, officerContext(deps, c), 'officer.exported', { filters: auditedFilters(filter), format: name, order });
-      const log = deps.log;
-      const body = exportEventStream(deps.readDb ?? deps.db, filter, {
-        format,
-        order,
-        onError: (err) =>
-          log?.('error', 'export failed', { requestId: c.get('requestId'), message: err instanceof Error ? err.message : String(err) }),
-      });
-      return c.body(body, 200, {
-        'Content-Type': format.contentType,
-        'Content-Disposition': `attachment; filename="${exportFileName(now, format)}"`,
+      const { format, order, ...filters } = c.req.valid('query');
+      const started = await exportOfficerEvents(deps, officerOf(c), { filter: filterOf(filters), format, order });
+      return c.body(started.body, 200, {
+        'Content-Type': started.format.contentType,
+        'Content-Disposition': `attachment; filename="${started.fileName}"`,
         'Cache-Control': 'no-store',
       });
     },

@@ -1,11 +1,11 @@
 import type { Context } from 'hono';
 import { ValidationError } from '../../domain/errors.js';
 import type { AppDeps } from '../../core/deps.js';
-import { decodeEventCursor, encodeEventCursor } from '../../officer/event-cursor.js';
-import { exportEventStream, exportFileName, exportFormatsByName } from '../../officer/event-export.js';
+import { exportOfficerEvents } from '../../officer/export-officer-events.js';
+import type { OfficerActor } from '../../officer/officer-actor.js';
+import { searchOfficerEvents } from '../../officer/search-officer-events.js';
 import { OfficerEventQuery, OfficerExportQuery } from '../../web/officer-query.js';
-import { type EventPosition, type OfficerEventRow, searchEvents } from '../../storage/event-search.js';
-import { type OfficerContext, recordOfficerQuery } from '../../storage/officer-audit.js';
+import type { OfficerEventRow } from '../../storage/event-search.js';
 import { CsrfError } from '../errors.js';
 import type { PortalEnv } from '../portal-env.js';
 import { render } from '../render.js';
@@ -16,15 +16,10 @@ import { type FilterChoices, FilterFormView } from '../views/officer-filter-form
 import { OfficerNav } from '../views/officer-nav.js';
 import { type Page, pageOf } from '../views/page.js';
 import { filterChoices } from './officer-choices.js';
-import { auditedFilters, FILTER_FIELDS, type FilterForm, filterOf, formQuery, parseFilterForm, readFilterForm } from './officer-filters.js';
+import { FILTER_FIELDS, type FilterForm, filterOf, formQuery, parseFilterForm, readFilterForm } from './officer-filters.js';
 
-/** Who is asking, for the officer's audit event (as the API's officerContext). */
-export const officerContextOf = (deps: AppDeps, c: Context<PortalEnv>): OfficerContext => ({
-  clock: deps.clock,
-  random: deps.random,
-  officerId: c.get('viewer')!.citizenId,
-  requestId: c.get('requestId'),
-});
+/** Who is asking, for the officer's audit event (as the API's). */
+export const officerOf = (c: Context<PortalEnv>): OfficerActor => ({ officerId: c.get('viewer')!.citizenId, requestId: c.get('requestId') });
 
 const PAGE_SIZES = ['25', '50', '100', '200'];
 
@@ -106,26 +101,15 @@ export function officerEventsPage(deps: AppDeps) {
     const parsed = parseFilterForm(p, OfficerEventQuery, form, [...FILTER_FIELDS, 'order', 'limit', 'cursor']);
     if (!parsed.ok) return render(c, <EventsPage p={p} form={form} errors={parsed.errors} choices={choices} />, 400);
     const { order, limit, cursor, ...filters } = parsed.query;
-    let after: EventPosition | undefined;
+    let page: Awaited<ReturnType<typeof searchOfficerEvents>>;
     try {
-      after = decodeEventCursor(cursor, order);
+      page = await searchOfficerEvents(deps, officerOf(c), { filter: filterOf(filters), order, limit, cursor });
     } catch (err) {
+      // The filters passed the API's schema above; what the search can still refuse is the cursor.
       if (!(err instanceof ValidationError)) throw err;
       return render(c, <EventsPage p={p} form={form} errors={{ cursor: p.t('officer.err.cursor') }} choices={choices} />, 400);
     }
-    const filter = filterOf(filters);
-    const rows = await searchEvents(deps.readDb ?? deps.db, filter, { order, after, limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    await recordOfficerQuery(deps.db, officerContextOf(deps, c), 'officer.searched', {
-      filters: auditedFilters(filter),
-      order,
-      limit,
-      ...(cursor !== undefined ? { cursor } : {}),
-      returned: page.length,
-    });
-    const next = rows.length > limit && last ? encodeEventCursor(order, last.position) : null;
-    return render(c, <EventsPage p={p} form={form} errors={{}} choices={choices} result={{ rows: page, order, next }} />);
+    return render(c, <EventsPage p={p} form={form} errors={{}} choices={choices} result={{ rows: page.items, order, next: page.nextCursor }} />);
   };
 }
 
@@ -149,20 +133,10 @@ export function officerExport(deps: AppDeps) {
       return render(c, <EventsPage p={p} form={form} errors={parsed.errors} choices={choices} />, 400);
     }
     const { format: name, order, ...filters } = parsed.query;
-    const fmt = exportFormatsByName[name];
-    const now = deps.clock.now();
-    const filter = filterOf(filters);
-    // A bounded export, as the API's: events still arriving do not keep it running.
-    if (filter.to === undefined || Date.parse(filter.to) > now.getTime()) filter.to = now.toISOString();
-    await recordOfficerQuery(deps.db, officerContextOf(deps, c), 'officer.exported', { filters: auditedFilters(filter), format: name, order });
-    const body = exportEventStream(deps.readDb ?? deps.db, filter, {
-      format: fmt,
-      order,
-      onError: (err) => deps.log?.('error', 'export failed', { requestId: c.get('requestId'), message: err instanceof Error ? err.message : String(err) }),
-    });
-    return c.body(body, 200, {
-      'Content-Type': fmt.contentType,
-      'Content-Disposition': `attachment; filename="${exportFileName(now, fmt)}"`,
+    const started = await exportOfficerEvents(deps, officerOf(c), { filter: filterOf(filters), format: name, order });
+    return c.body(started.body, 200, {
+      'Content-Type': started.format.contentType,
+      'Content-Disposition': `attachment; filename="${started.fileName}"`,
       'Cache-Control': 'no-store',
     });
   };

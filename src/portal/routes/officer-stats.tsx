@@ -1,8 +1,9 @@
 import type { Context } from 'hono';
 import type { AppDeps } from '../../core/deps.js';
 import { DEFAULT_STATS_DAYS, MAX_STATS_DAYS, OfficerStatsQuery } from '../../web/officer-query.js';
-import { type EventStats, eventStats, type ServiceCount } from '../../storage/event-stats.js';
-import { recordOfficerQuery } from '../../storage/officer-audit.js';
+import { ValidationError } from '../../domain/errors.js';
+import { viewEventStats } from '../../officer/view-event-stats.js';
+import type { EventStats, ServiceCount } from '../../storage/event-stats.js';
 import type { PortalEnv } from '../portal-env.js';
 import { render } from '../render.js';
 import { ErrorSummary, type FieldErrors } from '../views/admin-fields.js';
@@ -13,10 +14,8 @@ import { type FilterChoices, FilterFormView } from '../views/officer-filter-form
 import { OfficerNav } from '../views/officer-nav.js';
 import { formatNumber, type Page, pageOf } from '../views/page.js';
 import { filterChoices } from './officer-choices.js';
-import { officerContextOf } from './officer-events.js';
-import { auditedFilters, FILTER_FIELDS, type FilterForm, filterOf, formQuery, parseFilterForm, readFilterForm } from './officer-filters.js';
-
-const DAY_MS = 86_400_000;
+import { officerOf } from './officer-events.js';
+import { FILTER_FIELDS, type FilterForm, filterOf, formQuery, parseFilterForm, readFilterForm } from './officer-filters.js';
 
 interface Shown {
   from: string;
@@ -97,16 +96,14 @@ export function officerStatsPage(deps: AppDeps) {
     const choices = await filterChoices(deps, p.locale);
     const parsed = parseFilterForm(p, OfficerStatsQuery, form, FILTER_FIELDS);
     if (!parsed.ok) return render(c, <StatsPage p={p} form={form} errors={parsed.errors} choices={choices} />, 400);
-    const q = parsed.query;
-    const to = q.to ?? deps.clock.now().toISOString();
-    const from = q.from ?? new Date(Date.parse(to) - DEFAULT_STATS_DAYS * DAY_MS).toISOString();
-    const span = Date.parse(to) - Date.parse(from);
-    if (span < 0 || span > MAX_STATS_DAYS * DAY_MS) {
+    let shown: Awaited<ReturnType<typeof viewEventStats>>;
+    try {
+      shown = await viewEventStats(deps, officerOf(c), filterOf(parsed.query));
+    } catch (err) {
+      // The filters passed the API's schema above; what the stats can still refuse is the range.
+      if (!(err instanceof ValidationError)) throw err;
       return render(c, <StatsPage p={p} form={form} errors={{ from: p.t('officer.err.from') }} choices={choices} />, 400);
     }
-    const filter = { ...filterOf(q), from, to };
-    const stats = await eventStats(deps.readDb ?? deps.db, filter);
-    await recordOfficerQuery(deps.db, officerContextOf(deps, c), 'officer.stats_viewed', { filters: auditedFilters(filter) });
-    return render(c, <StatsPage p={p} form={form} errors={{}} choices={choices} shown={{ from, to, stats }} />);
+    return render(c, <StatsPage p={p} form={form} errors={{}} choices={choices} shown={shown} />);
   };
 }
