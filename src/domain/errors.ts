@@ -51,6 +51,10 @@ export const problemCodes = [
   'link_invalid',
   'notice_changed',
   'renewal_not_allowed',
+  'log_unknown',
+  'checkpoint_signature_invalid',
+  'old_size_mismatch',
+  'checkpoint_inconsistent',
 ] as const;
 
 /** A code an API caller may see in a problem document. */

@@ -6,6 +6,7 @@ import { nodeLogContext, runLogCommand } from './cli/log.js';
 import { runServicesCommand } from './cli/services.js';
 import { defaultKeyFile, writeKeyFile } from './cli/key-file.js';
 import { openRuntime } from './runtime.js';
+import { runWitness } from './witness.js';
 import { describeStartupError } from './startup.js';
 
 const usage = `Usage: npm run permis -- <command>
@@ -24,6 +25,8 @@ Commands:
   keys list                       list signing keys (public data only)
   keys rotate <receipt|token|checkpoint|all>
                                   make a new active key; retired public keys stay in the JWKS
+  witness                         run a C2SP tlog-witness for other logs (WITNESS_NAME, WITNESS_LOGS,
+                                  WITNESS_KEY_FILE, PORT; see docs/witnesses.md)
   log verify [--url URL] [--state FILE] [--key KEY]
                                   verify a running server's transparency log (see \`log help\`)
 
@@ -39,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
     return cmd ? 0 : 2;
   }
   // Talks to a server over HTTP only: no configuration, no database.
+  if (cmd === 'witness') return runWitness(process.env, out);
   if (cmd === 'log') return runLogCommand(rest, nodeLogContext(out, err, process.env.DATA_DIR || './data'));
   if (!['migrate', 'services', 'keys', 'admin'].includes(cmd)) {
     process.stderr.write(`Unknown command: ${cmd}\n\n${usage}\n`);

@@ -63,6 +63,11 @@ export const problemTable: { readonly [C in ProblemCode]: Entry } = {
   link_invalid: { status: 400, title: 'Link invalid' },
   notice_changed: { status: 409, title: 'Notice changed' },
   renewal_not_allowed: { status: 409, title: 'Renewal not allowed' },
+  // c2sp.org/tlog-witness §add-checkpoint: the statuses the protocol prescribes.
+  log_unknown: { status: 404, title: 'Unknown log' },
+  checkpoint_signature_invalid: { status: 403, title: 'Checkpoint not signed by the log' },
+  old_size_mismatch: conflict,
+  checkpoint_inconsistent: { status: 422, title: 'Checkpoint inconsistent' },
 };
 
 /** The status and title of `err`'s code. */

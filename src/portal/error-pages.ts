@@ -64,6 +64,11 @@ export const errorPages: { readonly [C in ProblemCode]: Entry } = {
   link_invalid: { status: 400, message: 'error.link_invalid' },
   notice_changed: { status: 409, message: 'error.notice_changed' },
   renewal_not_allowed: { status: 409, message: 'error.renewal_not_allowed' },
+  // Witness protocol codes (src/witness/): never raised by the portal; same statuses as the API.
+  log_unknown: { status: 404, message: 'error.not_found' },
+  checkpoint_signature_invalid: { status: 403, message: 'error.forbidden' },
+  old_size_mismatch: conflict,
+  checkpoint_inconsistent: invalid(422),
 };
 
 /** The status and message of `err`'s code. */
