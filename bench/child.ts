@@ -32,13 +32,24 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts the bench server on the database at `databaseUrl`; `cpuProfDir` turns on --cpu-prof. */
-export async function startBenchServer(opts: { databaseUrl: string; serviceId: string; poolMax: number; cpuProfDir?: string | undefined }): Promise<BenchServer> {
+/**
+ * Starts the bench server on the database at `databaseUrl`; `cpuProfDir` turns on --cpu-prof;
+ * `root` runs another source tree's bench server (bench/ab.ts: a before/after comparison).
+ */
+export async function startBenchServer(opts: {
+  databaseUrl: string;
+  serviceId: string;
+  poolMax: number;
+  cpuProfDir?: string | undefined;
+  root?: string | undefined;
+  env?: Record<string, string> | undefined;
+}): Promise<BenchServer> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const args = [...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : []), '--import', 'tsx', join(ROOT, 'bench', 'server.ts')];
+  const root = opts.root ?? ROOT;
+  const args = [...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : []), '--import', 'tsx', join(root, 'bench', 'server.ts')];
   const child: ChildProcess = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
@@ -51,6 +62,7 @@ export async function startBenchServer(opts: { databaseUrl: string; serviceId: s
       KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
       LOG_LEVEL: 'warn',
       BENCH_SERVICE_ID: opts.serviceId,
+      ...opts.env,
     },
   });
   child.stderr!.on('data', (b: Buffer) => process.stderr.write(b.toString().replace(/^(?=.)/gm, '[server] ')));

@@ -69,6 +69,22 @@ export function summarise(samples: readonly LoadSample[]): LoadResult {
   };
 }
 
+/** The median of `xs` (NaN when empty). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Per-round figures and their medians: the rounds' req/s and p99, each summarised alone. */
+export function roundMedians(samples: readonly LoadSample[]): { rps: number; p50: number; p99: number; roundsRps: number[]; roundsP99: number[] } {
+  const rounds = samples.map((s) => summarise([s]));
+  const roundsRps = rounds.map((r) => r.rps);
+  const roundsP99 = rounds.map((r) => r.p99);
+  return { rps: median(roundsRps), p50: median(rounds.map((r) => r.p50)), p99: median(roundsP99), roundsRps, roundsP99 };
+}
+
 /** Runs `spec` against `port` on 127.0.0.1 with `connections` connections for `seconds` seconds. */
 export function runLoad(port: number, spec: LoadSpec, connections: number, seconds: number): Promise<LoadSample> {
   const latencies: number[] = [];

@@ -1,6 +1,25 @@
 import type { Clock, Random } from './runtime.js';
 
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+/** Two lowercase hex digits for every byte value. */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/**
+ * Random bytes are drawn POOL_BYTES at a time and handed out ten per id: one CSPRNG call
+ * (crypto.getRandomValues) per ~400 ids instead of one per id, as the `uuid` package pools
+ * its random bytes. Pooled per Random, so an injected source (tests) still supplies every byte.
+ */
+const POOL_BYTES = 4000;
+const RANDOM_PER_ID = 10;
+const pools = new WeakMap<Random, { bytes: Uint8Array; at: number }>();
+
+function randomFor(random: Random): { bytes: Uint8Array; at: number } {
+  let pool = pools.get(random);
+  if (!pool || pool.at + RANDOM_PER_ID > pool.bytes.length) {
+    pool = { bytes: random.bytes(POOL_BYTES), at: 0 };
+    pools.set(random, pool);
+  }
+  return pool;
+}
 
 let lastMs = -1;
 let seq = 0;
@@ -11,30 +30,32 @@ let seq = 0;
  * millisecond: rand_a is a 12-bit counter seeded randomly each millisecond (RFC 9562 §6.2, method 1).
  */
 export function uuidv7(clock: Clock, random: Random): string {
-  const b = random.bytes(16);
+  const pool = randomFor(random);
+  const r = pool.bytes;
+  const o = pool.at;
+  pool.at += RANDOM_PER_ID;
   let now = clock.now().getTime();
   if (now <= lastMs) {
     seq++;
     now = lastMs;
     if (seq > 0xfff) {
       now = lastMs + 1; // counter overflow: borrow the next millisecond (RFC 9562 §6.2)
-      seq = (b[7]! & 0x7f) | 0;
+      seq = r[o + 1]! & 0x7f;
     }
   } else {
-    seq = ((b[6]! & 0x07) << 8) | b[7]!; // 11 random bits leave room to count up
+    seq = ((r[o]! & 0x07) << 8) | r[o + 1]!; // 11 random bits leave room to count up
   }
   lastMs = now;
-  b[6] = seq >> 8;
-  b[7] = seq & 0xff;
-  let ms = BigInt(now);
-  for (let i = 5; i >= 0; i--) {
-    b[i] = Number(ms & 0xffn);
-    ms >>= 8n;
-  }
-  b[6] = (b[6]! & 0x0f) | 0x70; // version 7
-  b[8] = (b[8]! & 0x3f) | 0x80; // RFC 9562 variant
-  const h = hex(b);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  // unix_ts_ms: 48 bits, big-endian — the top 32 and the low 16 (exact in a double).
+  const high = Math.floor(now / 0x10000);
+  const low = now % 0x10000;
+  return (
+    HEX[(high >>> 24) & 0xff]! + HEX[(high >>> 16) & 0xff]! + HEX[(high >>> 8) & 0xff]! + HEX[high & 0xff]! + '-' +
+    HEX[low >>> 8]! + HEX[low & 0xff]! + '-' +
+    HEX[0x70 | (seq >>> 8)]! + HEX[seq & 0xff]! + '-' + // version 7, then rand_a
+    HEX[(r[o + 2]! & 0x3f) | 0x80]! + HEX[r[o + 3]!]! + '-' + // RFC 9562 variant
+    HEX[r[o + 4]!]! + HEX[r[o + 5]!]! + HEX[r[o + 6]!]! + HEX[r[o + 7]!]! + HEX[r[o + 8]!]! + HEX[r[o + 9]!]!
+  );
 }
 
 /** True when `s` is a syntactically valid UUID (any version), lowercase or not. */

@@ -1,5 +1,4 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
@@ -8,6 +7,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { isProblemCode, PermisError, type ProblemCode, UnavailableError } from '../domain/errors.js';
 import type { AppDeps } from '../core/deps.js';
 import type { AppEnv } from './env.js';
+import { bodyLimit } from '../web/body-limit.js';
 import { jsonOnly } from './middleware/json-only.js';
 import { strictJson } from './middleware/strict-json.js';
 import { fetchMetadataGuard } from '../web/fetch-metadata.js';

@@ -1,11 +1,11 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from '../core/deps.js';
 import { PermisError } from '../domain/errors.js';
+import { bodyLimit } from '../web/body-limit.js';
 import { portalErrorHandler } from './error-handler.js';
 import { portalCsrf } from './middleware/guards.js';
 import { portalContext } from './middleware/portal-context.js';

@@ -34,8 +34,10 @@ export function jsonOnly(opts: JsonOnlyOptions = {}): MiddlewareHandler {
       // the content counts. An empty body means "no body" (optional bodies) when it is sent
       // without a type or as JSON; an empty body of another type (an HTML form's, say) is
       // refused like a full one, so a cross-site form cannot pass for a body-less call.
-      // Read as bytes so that later steps see them exactly (strict-json.ts refuses a BOM, which text() drops).
-      const empty = c.req.raw.body === null || blank(new Uint8Array(await c.req.arrayBuffer()));
+      // Read as bytes so that later steps see them exactly (strict-json.ts refuses a BOM, which
+      // text() drops) — and never through `c.req.raw.body`, which on @hono/node-server would
+      // build a full web Request for every request (a runtime's null body reads as no bytes).
+      const empty = blank(new Uint8Array(await c.req.arrayBuffer()));
       const form = formPaths.includes(c.req.path);
       if ((!empty || type !== '') && !(form ? FORM_TYPE : JSON_TYPE).test(type)) {
         const expected = form ? 'application/x-www-form-urlencoded' : 'application/json';

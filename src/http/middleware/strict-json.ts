@@ -16,7 +16,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export function strictJson(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const m = c.req.method;
-    if ((m === 'POST' || m === 'PUT' || m === 'PATCH' || m === 'DELETE') && c.req.path.startsWith('/v1/') && c.req.raw.body !== null) {
+    if ((m === 'POST' || m === 'PUT' || m === 'PATCH' || m === 'DELETE') && c.req.path.startsWith('/v1/')) {
+      // Not `c.req.raw.body !== null`: on @hono/node-server that getter builds a full web Request
+      // for every request; a runtime's null body reads as no bytes below.
       const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
       if (JSON_TYPE.test(type)) {
         const bytes = new Uint8Array(await c.req.arrayBuffer());
