@@ -9,7 +9,8 @@ import { ValidationError } from '../../domain/errors.js';
  */
 export function noBody(): MiddlewareHandler {
   return async (c, next) => {
-    if (c.req.raw.body !== null && (await c.req.text()).trim() !== '') {
+    // Not `c.req.raw.body !== null`, which on @hono/node-server builds a full web Request; a null body reads as ''.
+    if ((await c.req.text()).trim() !== '') {
       throw new ValidationError('body: this operation takes no request body', [{ field: 'body', message: 'this operation takes no request body' }]);
     }
     await next();
