@@ -14,8 +14,8 @@ import { grantBody } from './support/fixtures.js';
 import { createTestContext, type TestContext } from './support/harness.js';
 import { approveConsentRequest, createConsentRequest, send } from './support/requests.js';
 import { createServiceWithKey, getServiceToken, serviceBearer, type TestService } from './support/service-client.js';
+import type { Json } from './support/json.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const DAY = 86_400_000;
 let t: TestContext;

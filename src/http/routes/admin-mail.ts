@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { readMailOutbox, retryMail, readMail } from '../../notifications/mail-outbox.js';
 import { newRouter } from '../router.js';
 import type { AppDeps } from '../../core/deps.js';
@@ -8,8 +8,8 @@ import { problemResponses } from '../problem.js';
 import { decodeCursor, pageOf } from '../../domain/cursor.js';
 import { AdminMailDetail, AdminMailPage, AdminMailQuery, AdminMailSchema, MailIdParam } from '../schemas/notifications.js';
 import { mailAttemptView, mailView } from '../views/notification-view.js';
+import { json } from '../json-content.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /** The mail outbox for admins: counts by status, the dead letters, each mail's delivery log, and a retry. */
 export function adminMailRoutes(deps: AppDeps) {

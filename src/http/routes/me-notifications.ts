@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { markAllNotificationsRead, markNotificationRead, readInbox } from '../../notifications/inbox.js';
 import { removeEmailAddress, resendConfirmation, setEmailAddress } from '../../notifications/email-address.js';
 import { readNotificationSettings, saveNotificationSettings } from '../../notifications/notification-settings.js';
@@ -18,8 +18,8 @@ import {
   SaveNotificationSettings,
 } from '../schemas/notifications.js';
 import { notificationView, settingsView } from '../views/notification-view.js';
+import { json } from '../json-content.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /** The citizen's notifications: the inbox, read marks, settings per type, and the opt-in e-mail address. */
 export function meNotificationRoutes(deps: AppDeps) {

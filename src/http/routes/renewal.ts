@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { declineRenewal } from '../../consent/decline-renewal.js';
 import { renewConsent, startRenewal } from '../../consent/renew-consent.js';
@@ -13,8 +13,8 @@ import { RenewalOptionsBody, RenewalRequestSchema } from '../schemas/notificatio
 import { ApprovalCeremony, ApproveBody } from '../schemas/request.js';
 import { consentView, receiptView } from '../../consent/consent-view.js';
 import { renewalRequestView } from '../views/notification-view.js';
+import { json } from '../json-content.js';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 /**
  * Renewal in one step: the citizen renews a consent on exactly the same terms for a new
