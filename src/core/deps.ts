@@ -7,6 +7,7 @@ import type { SyncSha256 } from '../crypto/merkle/index.js';
 import type { Clock, Random } from '../domain/runtime.js';
 import type { Db } from '../storage/db.js';
 import type { NotificationConfig } from '../notifications/notification-config.js';
+import type { OpenDataConfig } from '../open-data/open-data-config.js';
 import type { DocsAssets } from './docs-assets.js';
 import type { Metrics } from './metrics.js';
 
@@ -40,6 +41,8 @@ export interface AppConfig {
    * origin is the log's (src/log/log-origin.ts).
    */
   logOrigin?: string;
+  /** Open-data releases and their catalogue (threshold, noise, licence, publisher); defaults in src/open-data/open-data-config.ts. */
+  openData?: Partial<OpenDataConfig>;
 }
 
 /** Where unexpected errors are reported; never shown to callers. */

@@ -55,6 +55,8 @@ export const problemCodes = [
   'checkpoint_signature_invalid',
   'old_size_mismatch',
   'checkpoint_inconsistent',
+  'release_immutable',
+  'no_checkpoint',
 ] as const;
 
 /** A code an API caller may see in a problem document. */

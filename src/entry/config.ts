@@ -89,6 +89,13 @@ export const envSchema = z.object({
       return days;
     })
     .default([30, 7]),
+  // Open data (docs/open-data.md): the threshold k, the default ε (none: no noise), the licence and publisher of the catalogue.
+  OPEN_DATA_K: z.coerce.number().int().min(2).max(1000).default(10),
+  OPEN_DATA_EPSILON: z.coerce.number().positive().max(100).optional(),
+  OPEN_DATA_LICENSE: z.url({ protocol: /^https?$/ }).optional(),
+  OPEN_DATA_PUBLISHER: z.string().trim().min(1).max(200).optional(),
+  OPEN_DATA_PUBLISHER_URL: z.url({ protocol: /^https?$/ }).optional(),
+  OPEN_DATA_CONTACT: z.email().optional(),
   // Turns on metrics and /metrics (Prometheus text format), which then requires this bearer token.
   METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{32,}$/, 'must be at least 32 printable characters without spaces').optional(),
 });

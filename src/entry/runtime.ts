@@ -14,6 +14,7 @@ import { databaseTimeouts, type Env, publicUrlOf } from './config.js';
 import { storedLogOrigin } from '../storage/log-publication.js';
 import { loadOrCreateKek } from './kek.js';
 import { loadMigrations } from './migrations.js';
+import { openDataConfig } from './open-data-config.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { nodeSha256 } from './node-sha256.js';
 import { notificationConfig } from './notification-config.js';
@@ -117,6 +118,7 @@ export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): P
         pairwiseSecret: env.PAIRWISE_SECRET ? fromB64(env.PAIRWISE_SECRET) : await deriveKey(kek, 'permis pairwise subject v1'),
         notifications: await notificationConfig(env, kek, publicUrl),
         ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
+        openData: openDataConfig(env),
       };
       // Metrics only when someone can read them (METRICS_TOKEN): otherwise nothing is recorded.
       const prom = env.METRICS_TOKEN ? (metrics ??= prometheusMetrics()) : undefined;

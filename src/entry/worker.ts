@@ -3,6 +3,7 @@
  * Background work runs from Cron Triggers (`scheduled`). Migrations are not run here: apply
  * them with `npm run migrate` against the same database before deploying.
  */
+import { openDataConfig } from './open-data-config.js';
 import { openKeyRing } from '../keys/open-key-ring.js';
 import { deriveKey } from '../crypto/derive-key.js';
 import { fromB64 } from '@permis/sdk/encoding';
@@ -87,6 +88,7 @@ async function depsFor(env: WorkerEnv): Promise<AppDeps> {
       ...(e.LOG_ORIGIN ? { logOrigin: e.LOG_ORIGIN } : {}),
       pairwiseSecret: e.PAIRWISE_SECRET ? fromB64(e.PAIRWISE_SECRET) : await deriveKey(kek, 'permis pairwise subject v1'),
       notifications: await notificationConfig(e, kek, publicUrl),
+      openData: openDataConfig(e),
     },
     get docs() {
       return docsAssets();

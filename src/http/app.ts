@@ -30,6 +30,8 @@ import { meExportRoutes } from './routes/me-export.js';
 import { meConsentRoutes } from './routes/me-consents.js';
 import { meRequestRoutes } from './routes/me-requests.js';
 import { officerRoutes } from './routes/officer.js';
+import { officerOpenDataRoutes } from './routes/officer-open-data.js';
+import { openDataRoutes } from './routes/open-data.js';
 import { serviceRequestRoutes } from './routes/service-requests.js';
 import { serviceConsentRoutes } from './routes/service-consents.js';
 import { checkRoutes } from './routes/check.js';
@@ -147,6 +149,8 @@ export function createApi(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', meExportRoutes(deps));
   app.route('/', meEraseRoutes(deps));
   app.route('/', officerRoutes(deps));
+  app.route('/', officerOpenDataRoutes(deps));
+  app.route('/', openDataRoutes(deps));
   app.route('/', meNotificationRoutes(deps));
   app.route('/', renewalRoutes(deps));
   app.route('/', adminMailRoutes(deps));

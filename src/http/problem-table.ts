@@ -68,6 +68,8 @@ export const problemTable: { readonly [C in ProblemCode]: Entry } = {
   checkpoint_signature_invalid: { status: 403, title: 'Checkpoint not signed by the log' },
   old_size_mismatch: conflict,
   checkpoint_inconsistent: { status: 422, title: 'Checkpoint inconsistent' },
+  release_immutable: { status: 409, title: 'Release already published' },
+  no_checkpoint: { status: 409, title: 'No published checkpoint yet' },
 };
 
 /** The status and title of `err`'s code. */

@@ -20,6 +20,8 @@ export interface StatsEvent {
   reason?: string | null;
   /** `data.consentRequestId` of a request event. */
   consentRequestId?: string | null;
+  /** How many like events this one stands for (checks come counted per month); default 1. */
+  count?: number;
 }
 
 /** Counts per measure of one service in one month; `median` in minutes or null. */
@@ -96,8 +98,9 @@ export function monthlyCounts(events: Iterable<StatsEvent>): MonthlyStatistics {
     const [group, what] = e.type.split('.', 2) as [string, string | undefined];
     if (group !== 'consent' && group !== 'request') continue;
     const month = monthOf(e.at);
+    const n = e.count ?? 1;
     const counted = (measure: string) => {
-      cell(e.service!, month).counts[measure]! += 1;
+      cell(e.service!, month).counts[measure]! += n;
     };
     let used = true;
     if (group === 'consent' && what === 'checked') {

@@ -69,6 +69,8 @@ export const errorPages: { readonly [C in ProblemCode]: Entry } = {
   checkpoint_signature_invalid: { status: 403, message: 'error.forbidden' },
   old_size_mismatch: conflict,
   checkpoint_inconsistent: invalid(422),
+  release_immutable: { status: 409, message: 'error.release_immutable' },
+  no_checkpoint: { status: 409, message: 'error.no_checkpoint' },
 };
 
 /** The status and message of `err`'s code. */

@@ -8,7 +8,13 @@ import { insertAuditEvent } from './audit-repo.js';
 import type { Sql } from './db.js';
 
 /** What an officer did with the access log. */
-export type OfficerAuditType = 'officer.searched' | 'officer.stats_viewed' | 'officer.exported';
+export type OfficerAuditType =
+  | 'officer.searched'
+  | 'officer.stats_viewed'
+  | 'officer.exported'
+  | 'officer.release_prepared'
+  | 'officer.release_published'
+  | 'officer.release_discarded';
 
 /** Who is asking, and the clock and randomness to stamp the event with. */
 export interface OfficerContext {

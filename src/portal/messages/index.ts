@@ -16,8 +16,9 @@ import { officerLog } from './officer-log.js';
 import { mail } from './mail.js';
 import { notifications } from './notifications.js';
 import { renewal } from './renewal.js';
+import { openData } from './open-data.js';
 
-const areas = [common, auth, errors, home, citizen, citizenConsents, citizenAccount, citizenAccessLog, officer, officerLog, admin, adminRoles, notifications, mail, renewal] as const;
+const areas = [common, auth, errors, home, citizen, citizenConsents, citizenAccount, citizenAccessLog, officer, officerLog, admin, adminRoles, notifications, mail, renewal, openData] as const;
 /** The area catalogues, in merge order (a key must live in exactly one area). */
 export const messageAreas: readonly Catalogue<string>[] = areas;
 type KeysOf<C> = C extends Catalogue<infer K> ? K : never;
