@@ -12,10 +12,12 @@
  *   240/4; IPv6 ::, fc00::/7, fe80::/10, ff00::/8, and IPv4-mapped/compatible forms of the
  *   IPv4 ranges. Loopback (127/8, ::1) is allowed: it reaches only Permís's own host.
  *
- * Host names other than `localhost` are NOT resolved and checked here: a public name that
- * resolves to a private address passes. Deployments that need that guarantee must route
- * webhook traffic through an egress proxy that refuses private destinations. Redirects are
- * never followed by the delivery job, so a public URL cannot bounce a request inward.
+ * Host names are not resolved here (a name's addresses change): on Node.js the delivery
+ * client resolves the name at each delivery, refuses it when an address is private, loopback
+ * or link-local ({@link refusedDeliveryAddress}) and connects to the address it checked
+ * (src/entry/webhook-fetch.ts); on Workers, Cloudflare's network cannot reach private
+ * addresses. Redirects are never followed by the delivery job, so a public URL cannot bounce
+ * a request inward.
  */
 import { RuleError } from './errors.js';
 
@@ -117,4 +119,23 @@ export function checkWebhookUrl(input: string): string {
     if (why) refuse(`${host} is ${why}`);
   }
   return url.toString();
+}
+
+/**
+ * Why a resolved address may not receive a webhook at delivery time, or undefined when it may:
+ * the ranges above and loopback too (127.0.0.0/8, ::1, their IPv4-mapped forms), since a
+ * public host name must not lead back into Permís's own host or network. Anything that is not
+ * a plain IPv4 or IPv6 address (a zone id, say) is refused. Used by the Node delivery client
+ * (src/entry/webhook-fetch.ts) on the addresses DNS gives, before it connects to one of them.
+ */
+export function refusedDeliveryAddress(address: string): string | undefined {
+  const a = address.toLowerCase();
+  const mapped = /^::ffff:(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/.exec(a);
+  const v4 = ipv4(mapped ? mapped[1]! : a);
+  if (v4) return v4[0] === 127 ? 'in the loopback range 127.0.0.0/8' : refusedIpv4(v4);
+  const v6 = ipv6(`[${a}]`);
+  if (!v6) return 'not a plain IP address';
+  if (v6.slice(0, 7).every((x) => x === 0) && v6[7] === 1) return 'the loopback address ::1';
+  if (v6.slice(0, 5).every((x) => x === 0) && (v6[5] === 0xffff || v6[5] === 0) && v6[6]! >> 8 === 127) return 'in the loopback range 127.0.0.0/8';
+  return refusedIpv6(v6);
 }

@@ -96,6 +96,9 @@ export const envSchema = z.object({
   OPEN_DATA_PUBLISHER: z.string().trim().min(1).max(200).optional(),
   OPEN_DATA_PUBLISHER_URL: z.url({ protocol: /^https?$/ }).optional(),
   OPEN_DATA_CONTACT: z.email().optional(),
+  // Webhook delivery to private and loopback addresses (src/entry/webhook-fetch.ts); default:
+  // allowed only when the public URL is itself on this machine (a development server).
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   // Turns on metrics and /metrics (Prometheus text format), which then requires this bearer token.
   METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{32,}$/, 'must be at least 32 printable characters without spaces').optional(),
 });
@@ -127,6 +130,15 @@ export function parseEnv(env: Record<string, string | undefined>): Env {
 /** The public origin: PUBLIC_URL, or http://localhost:<PORT>. */
 export function publicUrlOf(env: Env): string {
   return (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+}
+
+/**
+ * Whether webhooks may go to private and loopback addresses: WEBHOOK_ALLOW_PRIVATE, else only
+ * when the public URL's host is loopback (`npm start` on a laptop, local receivers).
+ */
+export function webhookAllowPrivate(env: Env): boolean {
+  if (env.WEBHOOK_ALLOW_PRIVATE !== undefined) return env.WEBHOOK_ALLOW_PRIVATE;
+  return ['localhost', '127.0.0.1', '[::1]'].includes(new URL(publicUrlOf(env)).hostname);
 }
 
 /** The database timeouts of the primary pool (src/storage/pg-pool.ts). */

@@ -7,6 +7,7 @@ import { deliverMail } from '../jobs/mail-delivery.js';
 import { scanReminders } from '../jobs/reminder-scan.js';
 import type { MailComposer, MailTransport } from '../notifications/mail-transport.js';
 import { nodeSha256 } from './node-sha256.js';
+import { webhookFetch } from './webhook-fetch.js';
 
 /** Handle to stop the background jobs. */
 export interface Jobs {
@@ -26,10 +27,14 @@ export function startBackgroundJobs(
   opts: {
     expirySweepSeconds: number;
     webhookSeconds?: number;
+    /** Deliver webhooks to private and loopback addresses too (WEBHOOK_ALLOW_PRIVATE). */
+    webhookAllowPrivate?: boolean;
     log: NonNullable<AppDeps['log']>;
     mail?: { transport: MailTransport; compose: MailComposer } | undefined;
   },
 ): Jobs {
+  // Resolve, check, connect to the checked address (webhook-fetch.ts).
+  const fetchWebhook = webhookFetch({ allowPrivate: opts.webhookAllowPrivate ?? false });
   const every = (seconds: number, name: string, work: () => Promise<void>) => {
     let running = false;
     const tick = async () => {
@@ -59,7 +64,7 @@ export function startBackgroundJobs(
       if (resumed > 0) opts.log('info', 'interrupted erasures completed', { count: resumed });
     }),
     every(opts.webhookSeconds ?? 1, 'webhook delivery', async () => {
-      const r = await deliverWebhooks(deps, { fetch: (url, init) => fetch(url, init) });
+      const r = await deliverWebhooks(deps, { fetch: fetchWebhook });
       if (r.attempted > 0) opts.log('info', 'webhooks sent', { delivered: r.delivered, retrying: r.retrying, failed: r.failed });
     }),
     ...(opts.mail

@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
-import { ConfigError, parseEnv } from './config.js';
+import { ConfigError, parseEnv, webhookAllowPrivate } from './config.js';
 import { jsonLogger } from './log.js';
 import { startBackgroundJobs } from './node-jobs.js';
 import { openRuntime } from './runtime.js';
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   const transport = nodeMailTransport(env, log);
   const jobs = startBackgroundJobs(deps, {
     expirySweepSeconds: env.EXPIRY_SWEEP_SECONDS,
+    webhookAllowPrivate: webhookAllowPrivate(env),
     log,
     mail: transport ? { transport, compose: composeMail } : undefined,
   });

@@ -44,6 +44,21 @@ import { adminMailRoutes } from './routes/admin-mail.js';
 import { meNotificationRoutes } from './routes/me-notifications.js';
 import { renewalRoutes } from './routes/renewal.js';
 
+/**
+ * True when `err` comes from the client going away: reading its body failed with Node's
+ * "aborted" (ECONNRESET) or a premature close, or the request's signal (which the Node server
+ * aborts when the connection closes early) aborted what was waiting on it.
+ */
+function clientClosed(req: Request, err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if ((code === 'ECONNRESET' && e.message === 'aborted') || code === 'ERR_STREAM_PREMATURE_CLOSE') return true;
+    // Our own failures after the client left are still errors: only the abort itself is not.
+    if (req.signal.aborted && e.name === 'AbortError') return true;
+  }
+  return false;
+}
+
 const PUBLIC_READS = ['/v1/log/', '/v1/catalogue', '/.well-known/', '/openapi.json'];
 const isPublicRead = (path: string) => PUBLIC_READS.some((p) => path === p || path.startsWith(p));
 
@@ -165,6 +180,11 @@ export function createApi(deps: AppDeps): OpenAPIHono<AppEnv> {
       return /malformed json/i.test(err.message)
         ? problemResponse(c, new PermisError('malformed_json', 'The request body is not valid JSON.'))
         : problemResponse(c, new PermisError('validation_failed', 'The request could not be understood.'));
+    }
+    if (clientClosed(c.req.raw, err)) {
+      // Nobody is left to read an answer; nothing went wrong on our side.
+      log('info', 'client closed the request', { requestId: c.get('requestId'), method: c.req.method, path: c.req.path });
+      return new Response(null, { status: 499 });
     }
     if (err instanceof PermisError && err.code === 'database_unavailable') {
       log('warn', 'database unavailable', { requestId: c.get('requestId'), message: err.message });
