@@ -11,7 +11,8 @@ import { webhookFetch } from './webhook-fetch.js';
 
 /** Handle to stop the background jobs. */
 export interface Jobs {
-  stop(): void;
+  /** Starts no new run; resolves once the runs in progress have finished. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -35,10 +36,12 @@ export function startBackgroundJobs(
 ): Jobs {
   // Resolve, check, connect to the checked address (webhook-fetch.ts).
   const fetchWebhook = webhookFetch({ allowPrivate: opts.webhookAllowPrivate ?? false });
+  const inFlight = new Set<Promise<void>>();
+  let stopped = false;
   const every = (seconds: number, name: string, work: () => Promise<void>) => {
     let running = false;
     const tick = async () => {
-      if (running) return;
+      if (running || stopped) return;
       running = true;
       try {
         await work();
@@ -48,9 +51,14 @@ export function startBackgroundJobs(
         running = false;
       }
     };
-    const timer = setInterval(() => void tick(), seconds * 1000);
+    const run = () => {
+      const p = tick();
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+    };
+    const timer = setInterval(run, seconds * 1000);
     timer.unref();
-    void tick();
+    run();
     return timer;
   };
   const timers = [
@@ -82,5 +90,11 @@ export function startBackgroundJobs(
       await integrateLog(deps, { batch: 5000, sha256: nodeSha256 });
     }),
   ];
-  return { stop: () => timers.forEach((t) => clearInterval(t)) };
+  return {
+    stop: async () => {
+      stopped = true;
+      timers.forEach((t) => clearInterval(t));
+      await Promise.all(inFlight);
+    },
+  };
 }
