@@ -1,15 +1,10 @@
 /**
- * Changes to the catalogue, made by admins: add a term, change its texts and
- * attributes, delete it only while nothing refers to it. Every change writes an audit event
- * in the same transaction.
+ * The rows behind the admins' changes to the catalogue (`catalogue_terms`) and how many rows
+ * refer to a term. The rules and audit events are the operations' in src/catalogue/.
  */
-import { canonicalJson } from '../crypto/terms-hash.js';
-import { applyTermUpdate, parseTermInput } from '../domain/catalogue-input.js';
-import { type CatalogueTerm, type TermKind } from '../domain/catalogue.js';
-import { ConflictError, NotFoundError } from '../domain/errors.js';
-import { type AdminContext, recordAdminEvent } from './admin-audit.js';
+import type { CatalogueTerm, TermKind } from '../domain/catalogue.js';
 import { getTerm } from './catalogue-repo.js';
-import { type Db, DbError, type Sql } from './db.js';
+import type { Sql } from './db.js';
 
 /** How many services, consent requests and consents refer to a term. */
 export interface TermUsage {
@@ -36,73 +31,38 @@ export async function termUsage(sql: Sql, kind: TermKind, code: string): Promise
   return { services: Number(services[0]!.n), requests: Number(requests[0]!.n), consents: Number(consents[0]!.n) };
 }
 
-/**
- * Adds a term to the catalogue. Throws ValidationError for bad fields and `conflict` (409)
- * when the kind already has the code. Writes `catalogue.term_created`.
- */
-export async function createTerm(db: Db, input: unknown, ctx: AdminContext): Promise<CatalogueTerm> {
-  const t = parseTermInput(input);
-  try {
-    return await db.transaction(async (tx) => {
-      await tx.query(
-        `insert into catalogue_terms (kind, code, dpv, label, description, sensitive, max_validity_days, created_at)
-         values ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8)`,
-        [t.kind, t.code, t.dpv, t.label, t.description, t.sensitive, t.maxValidityDays, ctx.clock.now()],
-      );
-      await recordAdminEvent(tx, ctx, 'catalogue.term_created', { data: { ...t } });
-      return (await getTerm(tx, t.kind, t.code))!;
-    });
-  } catch (err) {
-    if (err instanceof DbError && err.isUniqueViolation) {
-      throw new ConflictError('conflict', `The catalogue already has the ${t.kind} "${t.code}".`, { term: { kind: t.kind, code: t.code } });
-    }
-    throw err;
-  }
+/** Inserts a term (already validated); a taken kind/code is a DbError whose `isUniqueViolation` is true. */
+export async function insertTerm(tx: Sql, t: CatalogueTerm, now: Date): Promise<CatalogueTerm> {
+  await tx.query(
+    `insert into catalogue_terms (kind, code, dpv, label, description, sensitive, max_validity_days, created_at)
+     values ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8)`,
+    [t.kind, t.code, t.dpv, t.label, t.description, t.sensitive, t.maxValidityDays, now],
+  );
+  return (await getTerm(tx, t.kind, t.code))!;
 }
 
-/**
- * Changes the texts or attributes of the term `kind`/`code` (see applyTermUpdate). Writes
- * `catalogue.term_updated` with the previous and new values of what changed; a change that
- * changes nothing writes nothing. Throws NotFoundError for an unknown term.
- */
-export async function updateTerm(db: Db, kind: TermKind, code: string, input: unknown, ctx: AdminContext): Promise<CatalogueTerm> {
-  return db.transaction(async (tx) => {
-    const current = await lockTerm(tx, kind, code);
-    const next = applyTermUpdate(current, input);
-    const changes: Record<string, { from: unknown; to: unknown }> = {};
-    for (const f of ['dpv', 'label', 'description', 'sensitive', 'maxValidityDays'] as const) {
-      if (canonicalJson(current[f]) !== canonicalJson(next[f])) changes[f] = { from: current[f], to: next[f] };
-    }
-    if (Object.keys(changes).length === 0) return current;
-    await tx.query(
-      `update catalogue_terms set dpv = $3, label = $4::jsonb, description = $5::jsonb, sensitive = $6, max_validity_days = $7
-       where kind = $1 and code = $2`,
-      [kind, code, next.dpv, next.label, next.description, next.sensitive, next.maxValidityDays],
-    );
-    await recordAdminEvent(tx, ctx, 'catalogue.term_updated', { data: { kind, code, changes } });
-    return (await getTerm(tx, kind, code))!;
-  });
-}
-
-/**
- * Deletes the term `kind`/`code` when no service, request or consent refers to it; otherwise
- * throws `term_in_use` (409) with the counts. Writes `catalogue.term_deleted`.
- */
-export async function deleteTerm(db: Db, kind: TermKind, code: string, ctx: AdminContext): Promise<void> {
-  await db.transaction(async (tx) => {
-    const current = await lockTerm(tx, kind, code);
-    const usage = await termUsage(tx, kind, code);
-    if (usage.services > 0 || usage.requests > 0 || usage.consents > 0) {
-      const detail = `${usage.services} service(s), ${usage.requests} consent request(s) and ${usage.consents} consent(s)`;
-      throw new ConflictError('term_in_use', `The ${kind} "${code}" is in use by ${detail}.`, { usage });
-    }
-    await tx.query('delete from catalogue_terms where kind = $1 and code = $2', [kind, code]);
-    await recordAdminEvent(tx, ctx, 'catalogue.term_deleted', { data: { ...current } });
-  });
-}
-
-async function lockTerm(tx: Sql, kind: TermKind, code: string): Promise<CatalogueTerm> {
+/** The term `kind`/`code`, locked for update in `tx`; undefined if there is none. */
+export async function lockTerm(tx: Sql, kind: TermKind, code: string): Promise<CatalogueTerm | undefined> {
   const locked = await tx.query('select 1 from catalogue_terms where kind = $1 and code = $2 for update', [kind, code]);
-  if (!locked[0]) throw new NotFoundError('catalogue term');
+  return locked[0] ? getTerm(tx, kind, code) : undefined;
+}
+
+/** Writes the changeable attributes of the term `kind`/`code`; returns the term after the change. */
+export async function updateTermRow(
+  tx: Sql,
+  kind: TermKind,
+  code: string,
+  next: Pick<CatalogueTerm, 'dpv' | 'label' | 'description' | 'sensitive' | 'maxValidityDays'>,
+): Promise<CatalogueTerm> {
+  await tx.query(
+    `update catalogue_terms set dpv = $3, label = $4::jsonb, description = $5::jsonb, sensitive = $6, max_validity_days = $7
+     where kind = $1 and code = $2`,
+    [kind, code, next.dpv, next.label, next.description, next.sensitive, next.maxValidityDays],
+  );
   return (await getTerm(tx, kind, code))!;
+}
+
+/** Deletes the term `kind`/`code`. */
+export async function deleteTermRow(tx: Sql, kind: TermKind, code: string): Promise<void> {
+  await tx.query('delete from catalogue_terms where kind = $1 and code = $2', [kind, code]);
 }

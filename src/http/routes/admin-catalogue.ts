@@ -1,5 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
-import { createTerm, deleteTerm, updateTerm } from '../../storage/catalogue-admin-repo.js';
+import { createTerm } from '../../catalogue/create-term.js';
+import { deleteTerm } from '../../catalogue/delete-term.js';
+import { updateTerm } from '../../catalogue/update-term.js';
 import { adminContext, namingFields } from '../admin-context.js';
 import { newRouter } from '../router.js';
 import { json } from '../json-content.js';
