@@ -8826,6 +8826,860 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/officer/representations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List relationships (newest first), or those ending within N days (soonest first) */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "pending" | "active" | "revoked" | "ended" | "declined";
+                    kind?: "parental_authority" | "guardianship" | "support_measure" | "voluntary";
+                    citizenId?: string;
+                    /** @description Only active relationships ending within N days, soonest first. */
+                    endingWithinDays?: number | null;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of relationships */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RepresentationPage"];
+                    };
+                };
+                /** @description Invalid request (validation_failed, malformed_json, or a rule such as term_not_allowed). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Authenticated but not allowed. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Record parental authority, guardianship or a support measure (a minor's ends on the 14th birthday)
+         * @description The represented person is an existing account or a new profile managed by representatives. For a minor the date of birth is required and the relationship ends, at the latest, on the 14th birthday (LOPDGDD Art. 7.1).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RecordRepresentation"];
+                };
+            };
+            responses: {
+                /** @description Recorded */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Representation"];
+                    };
+                };
+                /** @description Invalid request (validation_failed, malformed_json, or a rule such as term_not_allowed). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Authenticated but not allowed. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state (e.g. illegal_transition). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/officer/representations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One relationship with its revisions */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The relationship */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RepresentationDetail"];
+                    };
+                };
+                /** @description Invalid request (validation_failed, malformed_json, or a rule such as term_not_allowed). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Authenticated but not allowed. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/officer/representations/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a relationship (a court decision, a death, a mistake), with the reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EndRepresentation"];
+                };
+            };
+            responses: {
+                /** @description Ended */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Representation"];
+                    };
+                };
+                /** @description Invalid request (validation_failed, malformed_json, or a rule such as term_not_allowed). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Authenticated but not allowed. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state (e.g. illegal_transition). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/representations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The people I represent and those who represent me, with whether each relationship is in force now */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyRepresentationList"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Authorise another citizen to act for me (voluntary representation): scoped to services and actions, until a date
+         * @description The relationship is `pending` until the representative accepts it with a passkey. At most five years (Ley 39/2015 Art. 6.6).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AuthoriseRepresentative"];
+                };
+            };
+            responses: {
+                /** @description Authorised, waiting for acceptance */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyRepresentation"];
+                    };
+                };
+                /** @description Invalid request (validation_failed, malformed_json, or a rule such as term_not_allowed). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state (e.g. illegal_transition). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/representations/{id}/acceptance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start accepting a representation: passkey options whose challenge commits to its terms */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The terms-bound ceremony */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AcceptanceCeremony"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state (e.g. illegal_transition). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/representations/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept a representation with the passkey assertion over its terms */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApproveConsentRequest"];
+                };
+            };
+            responses: {
+                /** @description Accepted: the relationship is active */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyRepresentation"];
+                    };
+                };
+                /** @description Invalid request (validation_failed, malformed_json, or a rule such as term_not_allowed). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state (e.g. illegal_transition). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/representations/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a voluntary representation at once: the represented person revokes, the representative declines or renounces */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Ended */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyRepresentation"];
+                    };
+                };
+                /** @description Not authenticated. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Authenticated but not allowed. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state (e.g. illegal_transition). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/notifications": {
         parameters: {
             query?: never;
@@ -10233,7 +11087,7 @@ export interface components {
             detail?: string;
             instance?: string;
             /** @enum {string} */
-            code: "validation_failed" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "not_found" | "method_not_allowed" | "unauthenticated" | "forbidden" | "cross_site_request" | "rate_limited" | "idempotency_key_reused" | "idempotency_in_progress" | "illegal_transition" | "consent_not_narrower" | "term_not_allowed" | "term_unknown" | "validity_out_of_range" | "service_unavailable" | "service_suspended" | "challenge_invalid" | "passkey_verification_failed" | "passkey_unknown" | "last_passkey" | "conflict" | "precondition_failed" | "subject_ref_conflict" | "request_not_pending" | "request_expired" | "not_ready" | "internal_error" | "enrolment_code_invalid" | "last_admin" | "term_in_use" | "insufficient_scope" | "webhook_url_refused" | "webhook_not_configured" | "beyond_tree_size" | "not_yet_integrated" | "erasure_incomplete" | "mail_unavailable" | "link_invalid" | "notice_changed" | "renewal_not_allowed" | "log_unknown" | "checkpoint_signature_invalid" | "old_size_mismatch" | "checkpoint_inconsistent" | "release_immutable" | "no_checkpoint";
+            code: "validation_failed" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "not_found" | "method_not_allowed" | "unauthenticated" | "forbidden" | "cross_site_request" | "rate_limited" | "idempotency_key_reused" | "idempotency_in_progress" | "illegal_transition" | "consent_not_narrower" | "term_not_allowed" | "term_unknown" | "validity_out_of_range" | "service_unavailable" | "service_suspended" | "challenge_invalid" | "passkey_verification_failed" | "passkey_unknown" | "last_passkey" | "conflict" | "precondition_failed" | "subject_ref_conflict" | "request_not_pending" | "request_expired" | "not_ready" | "internal_error" | "enrolment_code_invalid" | "last_admin" | "term_in_use" | "insufficient_scope" | "webhook_url_refused" | "webhook_not_configured" | "beyond_tree_size" | "not_yet_integrated" | "erasure_incomplete" | "mail_unavailable" | "link_invalid" | "notice_changed" | "renewal_not_allowed" | "log_unknown" | "checkpoint_signature_invalid" | "old_size_mismatch" | "checkpoint_inconsistent" | "release_immutable" | "no_checkpoint" | "representation_invalid" | "representation_denied" | "representation_not_active";
             requestId?: string;
             errors?: {
                 field: string;
@@ -11735,6 +12589,151 @@ export interface components {
              * @description The C2SP signed note over the release (text/plain).
              */
             signature: string;
+        };
+        Representation: {
+            /**
+             * Format: uuid
+             * @example 01938f2e-8a4b-7c3d-9e5f-0a1b2c3d4e5f
+             */
+            id: string;
+            /** @enum {string} */
+            kind: "parental_authority" | "guardianship" | "support_measure" | "voluntary";
+            /** @enum {string} */
+            status: "pending" | "active" | "revoked" | "ended" | "declined";
+            revision: number;
+            represented: {
+                /**
+                 * Format: uuid
+                 * @example 01938f2e-8a4b-7c3d-9e5f-0a1b2c3d4e5f
+                 */
+                id: string;
+                displayName: string | null;
+                /** @description A profile managed by representatives (no account of its own). */
+                managed: boolean;
+            };
+            representative: {
+                /**
+                 * Format: uuid
+                 * @example 01938f2e-8a4b-7c3d-9e5f-0a1b2c3d4e5f
+                 */
+                id: string;
+                displayName: string | null;
+                /** @description A profile managed by representatives (no account of its own). */
+                managed: boolean;
+            };
+            /** @description The services covered; null: every service. */
+            services: string[] | null;
+            actions: ("view" | "grant" | "narrow" | "pause" | "withdraw")[];
+            /** @description A support measure of assistance: the person and the supporter both sign. */
+            assistance: boolean;
+            validFrom: string;
+            /** @description The end date (a minor's 14th birthday at the latest). */
+            validUntil: string | null;
+            createdAt: string;
+            endedAt: string | null;
+            endReason: string | null;
+            /** @description Officers only: where the evidence is. */
+            evidenceRef?: string | null;
+            /** @description Officers only: the minor's date of birth. */
+            birthDate?: string | null;
+            /**
+             * Format: uuid
+             * @example 01938f2e-8a4b-7c3d-9e5f-0a1b2c3d4e5f
+             */
+            recordedBy?: string | null;
+        };
+        RecordRepresentation: {
+            /** @enum {string} */
+            kind: "parental_authority" | "guardianship" | "support_measure";
+            /**
+             * Format: uuid
+             * @description The representative's account (they have a passkey).
+             * @example 01938f2e-8a4b-7c3d-9e5f-0a1b2c3d4e5f
+             */
+            representativeId: string;
+            /** @description An existing account, or a new profile managed by representatives (a person without an account). */
+            represented: {
+                /**
+                 * Format: uuid
+                 * @example 01938f2e-8a4b-7c3d-9e5f-0a1b2c3d4e5f
+                 */
+                citizenId: string;
+            } | {
+                displayName: string;
+            };
+            /**
+             * @description Required for a minor: the relationship ends on the 14th birthday (LOPDGDD Art. 7.1).
+             * @example 2016-03-09
+             */
+            birthDate?: string;
+            /** @description Where the checked evidence is (court decision, family book entry): a reference, never the document. */
+            evidenceRef: string;
+            /**
+             * Format: date-time
+             * @example 2027-06-30T00:00:00Z
+             */
+            validUntil?: string;
+            assistance?: boolean;
+        };
+        RepresentationPage: {
+            items: components["schemas"]["Representation"][];
+            nextCursor: string | null;
+        };
+        RepresentationDetail: components["schemas"]["Representation"] & {
+            revisions: {
+                revision: number;
+                event: string;
+                status: string;
+                actorType: string;
+                createdAt: string;
+            }[];
+        };
+        EndRepresentation: {
+            reason: string;
+        };
+        MyRepresentationList: {
+            items: components["schemas"]["MyRepresentation"][];
+        };
+        MyRepresentation: components["schemas"]["Representation"] & {
+            /**
+             * @description My side of the relationship.
+             * @enum {string}
+             */
+            role: "representative" | "represented";
+            /** @description True when it allows acting now (active, within its dates). */
+            inForce: boolean;
+            /** @description Why it does not allow acting now, when it does not. */
+            deniedReason: string | null;
+        };
+        AuthoriseRepresentative: {
+            /**
+             * Format: uuid
+             * @example 01938f2e-8a4b-7c3d-9e5f-0a1b2c3d4e5f
+             */
+            representativeId: string;
+            services: "all" | string[];
+            actions: ("view" | "grant" | "narrow" | "pause" | "withdraw")[];
+            /**
+             * Format: date-time
+             * @example 2027-06-30T00:00:00Z
+             */
+            validUntil: string;
+        };
+        AcceptanceCeremony: {
+            /**
+             * Format: uuid
+             * @example 01938f2e-8a4b-7c3d-9e5f-0a1b2c3d4e5f
+             */
+            ceremonyId: string;
+            options: {
+                [key: string]: unknown;
+            };
+            /** @description What is accepted; the challenge is SHA-256(nonce ‖ termsHash). */
+            terms: {
+                [key: string]: unknown;
+            };
+            termsHash: string;
+            nonce: string;
         };
         NotificationPage: {
             items: components["schemas"]["Notification"][];

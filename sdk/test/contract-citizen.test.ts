@@ -170,6 +170,20 @@ describe('citizen client, contract', () => {
     expect((await me.getNotificationSettings()).email).toBeNull();
   });
 
+  it('authorises a representative, who accepts with a passkey; revokes in one step', async () => {
+    const repAuth = createSoftAuthenticator({ alg: 'ES256', origin: t.config.publicUrl, rpId: t.config.rpId });
+    const rep = createCitizenClient(base);
+    const repAccount = await rep.signUp('Representant', create(repAuth));
+    const validUntil = new Date(t.clock.now().getTime() + 90 * 86_400_000).toISOString();
+    const made = await me.authoriseRepresentative({ representativeId: repAccount.citizen.id, services: [svc.id], actions: ['view', 'withdraw'], validUntil });
+    expect(made).toMatchObject({ status: 'pending', role: 'represented', inForce: false });
+    const accepted = await rep.accept(made.id, use(repAuth));
+    expect(accepted).toMatchObject({ status: 'active', role: 'representative', inForce: true });
+    expect((await me.listRepresentations()).items.map((r) => r.id)).toContain(made.id);
+    expect((await me.revokeRepresentation(made.id)).status).toBe('revoked');
+    expect((await rep.listRepresentations()).items.find((r) => r.id === made.id)).toMatchObject({ inForce: false, deniedReason: 'revoked' });
+  });
+
   it('covers every operation of the citizen client', () => {
     rec.expectCovered(citizenOperations);
   });

@@ -118,6 +118,22 @@ describe('officer client, contract', () => {
     await expect(createOfficerClient({ ...base, sessionToken: (await signUpCitizen(t.app, t.config)).token }).eventStats({})).rejects.toMatchObject({ code: 'forbidden', status: 403 });
   });
 
+  it('records, lists, reads and ends representation relationships', async () => {
+    const code = (await admin.createInvitation({ role: 'officer' })).code;
+    const who = await signUpCitizen(t.app, t.config, { displayName: 'Officer 2' });
+    await createCitizenClient({ ...base, sessionToken: who.token }).enrol(code);
+    const officer = createOfficerClient({ ...base, sessionToken: who.token });
+    const parent = await signUpCitizen(t.app, t.config, { displayName: 'Parent' });
+    const now = t.clock.now();
+    const birthDate = new Date(Date.UTC(now.getUTCFullYear() - 8, 0, 15)).toISOString().slice(0, 10);
+    const rel = await officer.recordRepresentation({ kind: 'parental_authority', representativeId: parent.citizenId, represented: { displayName: 'Child' }, birthDate, evidenceRef: 'Llibre de família 1/2020' });
+    expect(rel).toMatchObject({ status: 'active', represented: { managed: true } });
+    expect((await officer.listRepresentations({ endingWithinDays: 7 * 366 }).first()).map((r) => r.id)).toContain(rel.id);
+    expect((await officer.getRepresentation(rel.id)).revisions).toHaveLength(1);
+    expect((await officer.endRepresentation(rel.id, { reason: 'Recorded by mistake' })).status).toBe('ended');
+    await expect(officer.endRepresentation(rel.id, { reason: 'again' })).rejects.toMatchObject({ code: 'representation_not_active', status: 409 });
+  });
+
   it('covers every operation of the officer client', () => {
     rec.expectCovered(officerOperations);
   });

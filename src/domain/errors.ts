@@ -57,6 +57,9 @@ export const problemCodes = [
   'checkpoint_inconsistent',
   'release_immutable',
   'no_checkpoint',
+  'representation_invalid',
+  'representation_denied',
+  'representation_not_active',
 ] as const;
 
 /** A code an API caller may see in a problem document. */

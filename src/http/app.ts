@@ -43,6 +43,8 @@ import { serviceWebhookRoutes } from './routes/service-webhook.js';
 import { adminMailRoutes } from './routes/admin-mail.js';
 import { meNotificationRoutes } from './routes/me-notifications.js';
 import { renewalRoutes } from './routes/renewal.js';
+import { meRepresentationRoutes } from './routes/me-representations.js';
+import { officerRepresentationRoutes } from './routes/officer-representations.js';
 
 /**
  * True when `err` comes from the client going away: reading its body failed with Node's
@@ -166,6 +168,8 @@ export function createApi(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', officerRoutes(deps));
   app.route('/', officerOpenDataRoutes(deps));
   app.route('/', openDataRoutes(deps));
+  app.route('/', officerRepresentationRoutes(deps));
+  app.route('/', meRepresentationRoutes(deps));
   app.route('/', meNotificationRoutes(deps));
   app.route('/', renewalRoutes(deps));
   app.route('/', adminMailRoutes(deps));

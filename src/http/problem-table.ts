@@ -70,6 +70,9 @@ export const problemTable: { readonly [C in ProblemCode]: Entry } = {
   checkpoint_inconsistent: { status: 422, title: 'Checkpoint inconsistent' },
   release_immutable: { status: 409, title: 'Release already published' },
   no_checkpoint: { status: 409, title: 'No published checkpoint yet' },
+  representation_invalid: { status: 400, title: 'Representation invalid' },
+  representation_denied: { status: 403, title: 'Not allowed on this basis' },
+  representation_not_active: { status: 409, title: 'Representation not in force' },
 };
 
 /** The status and title of `err`'s code. */

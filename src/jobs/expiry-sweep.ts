@@ -4,6 +4,7 @@ import type { AppDeps } from '../core/deps.js';
 import { findExpiredIds } from '../storage/consents-repo.js';
 import { findExpiredRequestIds } from '../storage/requests-repo.js';
 import { expireRequest } from '../consent/decide-request.js';
+import { endLapsedRepresentations } from '../representation/end-representation.js';
 
 /** Options for {@link sweepExpired}. */
 export interface SweepOptions {
@@ -16,7 +17,9 @@ export interface SweepOptions {
  * gets its `expired` revision, receipt, audit event and webhook, one transaction per consent.
  * Then records the expiry of pending consent requests past their deadline (webhook
  * `request.expired`). Safe to run on several replicas at once (row locks; anything already
- * moved is skipped). Returns how many consents and requests it expired.
+ * moved is skipped). Last, records the end of representation relationships past their end date
+ * (a minor's 14th birthday): access stopped at that instant already. Returns how many consents,
+ * requests and relationships it ended.
  */
 export async function sweepExpired(deps: AppDeps, opts: SweepOptions = {}): Promise<number> {
   const ids = await findExpiredIds(deps.db, deps.clock.now(), opts.batch ?? 500);
@@ -36,5 +39,6 @@ export async function sweepExpired(deps: AppDeps, opts: SweepOptions = {}): Prom
   for (const id of await findExpiredRequestIds(deps.db, deps.clock.now(), opts.batch ?? 500)) {
     if (await deps.db.transaction((tx) => expireRequest(tx, deps, id))) n++;
   }
+  n += await endLapsedRepresentations(deps, opts.batch ?? 500);
   return n;
 }

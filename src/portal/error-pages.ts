@@ -71,6 +71,9 @@ export const errorPages: { readonly [C in ProblemCode]: Entry } = {
   checkpoint_inconsistent: invalid(422),
   release_immutable: { status: 409, message: 'error.release_immutable' },
   no_checkpoint: { status: 409, message: 'error.no_checkpoint' },
+  representation_invalid: invalid(400),
+  representation_denied: { status: 403, message: 'error.forbidden' },
+  representation_not_active: conflict,
 };
 
 /** The status and message of `err`'s code. */

@@ -1,7 +1,7 @@
 import type { Sql } from './db.js';
 
 /** What a WebAuthn challenge is for; one ceremony, one purpose. */
-export type ChallengePurpose = 'signup' | 'signin' | 'add-passkey' | 'approve';
+export type ChallengePurpose = 'signup' | 'signin' | 'add-passkey' | 'approve' | 'accept-representation' | 'approve-on-behalf';
 
 /** A server-side WebAuthn challenge awaiting its response. */
 export interface ChallengeRow {

@@ -38,6 +38,11 @@ export const citizenOperations = {
   startApproval: 'POST /v1/me/requests/{id}/approval',
   approveRequest: 'POST /v1/me/requests/{id}/approve',
   rejectRequest: 'POST /v1/me/requests/{id}/reject',
+  listRepresentations: 'GET /v1/me/representations',
+  authoriseRepresentative: 'POST /v1/me/representations',
+  startAcceptance: 'POST /v1/me/representations/{id}/acceptance',
+  acceptRepresentation: 'POST /v1/me/representations/{id}/accept',
+  revokeRepresentation: 'POST /v1/me/representations/{id}/revoke',
   accessLog: 'GET /v1/me/access-log',
   exportMyData: 'GET /v1/me/export',
   eraseAccount: 'POST /v1/me/erase',
@@ -186,6 +191,25 @@ export function createCitizenClient(opts: SessionClientOptions) {
     },
     /** `POST /v1/me/requests/{id}/reject`. */
     rejectRequest: (id: string, o?: CallOptions) => unwrap(raw.POST('/v1/me/requests/{id}/reject', { params: path(id), signal: o?.signal })),
+
+    /** `GET /v1/me/representations`: the people I represent and those who represent me, and whether each relationship is in force. */
+    listRepresentations: (o?: CallOptions) => unwrap(raw.GET('/v1/me/representations', { signal: o?.signal })),
+    /** `POST /v1/me/representations`: authorises another citizen to act for me (pending until they accept). */
+    authoriseRepresentative: (body: BodyOf<'/v1/me/representations', 'post'>, o?: CallOptions) =>
+      unwrap(raw.POST('/v1/me/representations', { body, signal: o?.signal })),
+    /** `POST /v1/me/representations/{id}/acceptance`: the terms and passkey options whose challenge commits to them. */
+    startAcceptance: (id: string, o?: CallOptions) => unwrap(raw.POST('/v1/me/representations/{id}/acceptance', { params: path(id), signal: o?.signal })),
+    /** `POST /v1/me/representations/{id}/accept`: the passkey assertion; the relationship becomes active. */
+    acceptRepresentation: (id: string, body: BodyOf<'/v1/me/representations/{id}/accept', 'post'>, o?: CallOptions) =>
+      unwrap(raw.POST('/v1/me/representations/{id}/accept', { params: path(id), body, signal: o?.signal })),
+    /** Accepts a representation with a passkey used by `get`, signing exactly its terms. */
+    async accept(id: string, get: UsePasskey, o?: CallOptions) {
+      const started = await client.startAcceptance(id, o);
+      const response = await get(started.options as Record<string, unknown>);
+      return client.acceptRepresentation(id, { ceremonyId: started.ceremonyId, response: response as BodyOf<'/v1/me/representations/{id}/accept', 'post'>['response'] }, o);
+    },
+    /** `POST /v1/me/representations/{id}/revoke`: ends a voluntary representation at once (revoke, decline or renounce). */
+    revokeRepresentation: (id: string, o?: CallOptions) => unwrap(raw.POST('/v1/me/representations/{id}/revoke', { params: path(id), signal: o?.signal })),
 
     /**
      * `GET /v1/me/access-log`: who used my data, for what, with the log's proof of each entry.

@@ -1,13 +1,14 @@
 /**
  * The client for privacy officers (a session holding the `officer` role): search and count the
- * access log's events, and export them as a stream (CSV or NDJSON).
+ * access log's events, and export them as a stream (CSV or NDJSON); record, list and end
+ * representation relationships.
  */
 import { SessionAuth } from '../auth/session.js';
 import { createApi, expectShape, type RawClient, unwrap } from '../core/api.js';
 import type { OperationMap } from '../core/operations.js';
 import { Paginated } from '../core/paginate.js';
 import { dispositionFilename, StreamedExport } from '../core/stream.js';
-import type { CallOptions, QueryOf } from '../core/types.js';
+import type { BodyOf, CallOptions, QueryOf } from '../core/types.js';
 import type { SessionClientOptions } from './session-options.js';
 
 /** The operations the officer client wraps (checked against the OpenAPI document). */
@@ -15,6 +16,10 @@ export const officerOperations = {
   searchEvents: 'GET /v1/officer/events',
   eventStats: 'GET /v1/officer/stats',
   exportEvents: 'GET /v1/officer/events/export',
+  recordRepresentation: 'POST /v1/officer/representations',
+  listRepresentations: 'GET /v1/officer/representations',
+  getRepresentation: 'GET /v1/officer/representations/{id}',
+  endRepresentation: 'POST /v1/officer/representations/{id}/end',
 } as const satisfies OperationMap;
 
 /** Creates a client for an officer's session. */
@@ -39,6 +44,17 @@ export function createOfficerClient(opts: SessionClientOptions) {
       expectShape(body instanceof ReadableStream, 'a streamed export');
       return new StreamedExport(body as ReadableStream<Uint8Array>, response.headers.get('content-type') ?? '', dispositionFilename(response.headers.get('content-disposition')));
     },
+    /** `POST /v1/officer/representations`: records parental authority, guardianship or a support measure (officer or admin). */
+    recordRepresentation: (body: BodyOf<'/v1/officer/representations', 'post'>, o?: CallOptions) =>
+      unwrap(raw.POST('/v1/officer/representations', { body, signal: o?.signal })),
+    /** `GET /v1/officer/representations`: relationships, or (`endingWithinDays`) those ending soon. */
+    listRepresentations: (query: QueryOf<'/v1/officer/representations', 'get'> = {}, o?: CallOptions) =>
+      new Paginated((cursor) => unwrap(raw.GET('/v1/officer/representations', { params: { query: { ...query, cursor } }, signal: o?.signal }))),
+    /** `GET /v1/officer/representations/{id}`: one relationship with its revisions. */
+    getRepresentation: (id: string, o?: CallOptions) => unwrap(raw.GET('/v1/officer/representations/{id}', { params: { path: { id } }, signal: o?.signal })),
+    /** `POST /v1/officer/representations/{id}/end`: ends a relationship, with the reason. */
+    endRepresentation: (id: string, body: BodyOf<'/v1/officer/representations/{id}/end', 'post'>, o?: CallOptions) =>
+      unwrap(raw.POST('/v1/officer/representations/{id}/end', { params: { path: { id } }, body, signal: o?.signal })),
   };
 }
 
