@@ -6,7 +6,11 @@
  * after more events and an erasure; published releases never change; corrections are new
  * releases that say what they correct.
  */
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Parser } from 'n3';
 import { parseCheckpoint, verifyNote } from '@permis/sdk/verify';
@@ -164,6 +168,23 @@ describe(`open-data releases on ${ENGINE}`, () => {
     expect(cp.size.toString()).toBe(treeSize);
     expect(b64(cp.root)).toBe(root);
     await expect(verifyNote(note.replace('release 1', 'release 2'), [vkey])).rejects.toThrow();
+
+    // The same with the command docs/open-data.md shows, offline, from the downloaded files.
+    const dir = mkdtempSync(join(tmpdir(), 'permis-release-'));
+    writeFileSync(join(dir, 'release.json'), docBytes);
+    writeFileSync(join(dir, 'release.note'), note);
+    writeFileSync(join(dir, 'log.key'), `${vkey}\n`);
+    writeFileSync(join(dir, 'checkpoint.note'), stored.checkpointNote);
+    writeFileSync(join(dir, 'tampered.json'), docBytes.replace('"threshold":10', '"threshold":11'));
+    const cli = (file: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'sdk/src/cli/permis-verify.ts', 'release', join(dir, file), '--note', join(dir, 'release.note'), '--key', join(dir, 'log.key'), '--checkpoint', join(dir, 'checkpoint.note')], { encoding: 'utf8' });
+    const ok = cli('release.json');
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain(`valid open-data release 1 of ${origin}`);
+    expect(ok.stdout).toContain(`computed at tree size ${treeSize}, root ${root}`);
+    const bad = cli('tampered.json');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr + bad.stdout).toContain('SHA-256 differs');
   });
 
   it('serves the CSV (RFC 4180) with its CSVW metadata, and the DCAT-AP catalogue', async () => {

@@ -14,6 +14,8 @@ export interface DemoOptions {
   waitSeconds: number;
   /** A directory to write the consent's receipts to (`1.jws`, `2.jws`, …). */
   saveReceipts?: string;
+  /** How many times to run the flow (each with a new citizen): activity for an open-data release. */
+  repeat: number;
   help: boolean;
 }
 
@@ -32,6 +34,8 @@ Walks Permís end to end against a running server (start it first: npm start).
   --url <url>               the server (default: PUBLIC_URL if set, else http://localhost:$PORT,
                             PORT defaulting to 8787 — what \`npm start\` uses with the same variables)
   --wait <seconds>          how long to wait for the server to answer at start (default 30)
+  --repeat <n>              run the flow n times (1–100), each with a new citizen: enough activity
+                            for an open-data release to publish counts (docs/open-data.md)
   --save-receipts <dir>     also write the consent's receipts to <dir>/1.jws, 2.jws, … (to verify them again)
   --help                    this help
 
@@ -46,7 +50,7 @@ export class DemoUsageError extends Error {}
  * does (`PUBLIC_URL`, else `http://localhost:$PORT`), so one environment serves both.
  */
 export function parseDemoArgs(args: readonly string[], env: Record<string, string | undefined>): DemoOptions {
-  const valued = ['--service', '--key', '--url', '--wait', '--save-receipts'];
+  const valued = ['--service', '--key', '--url', '--wait', '--save-receipts', '--repeat'];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -67,6 +71,9 @@ export function parseDemoArgs(args: readonly string[], env: Record<string, strin
   if (!Number.isFinite(wait) || wait < 0) throw new DemoUsageError('--wait must be a number of seconds');
   const service = get('--service');
   const browser = flags.has('--browser');
+  const repeat = Number(get('--repeat') ?? 1);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) throw new DemoUsageError('--repeat must be a whole number from 1 to 100');
+  if (browser && repeat > 1) throw new DemoUsageError('--repeat cannot be combined with --browser');
   if (browser && !service) throw new DemoUsageError('--browser needs --service <clientId>');
   if (get('--key') && !service) throw new DemoUsageError('--key needs --service <clientId>');
   return {
@@ -74,6 +81,7 @@ export function parseDemoArgs(args: readonly string[], env: Record<string, strin
     ...(service ? { service, keyFile: get('--key') ?? defaultKeyFile(service, env) } : {}),
     browser,
     waitSeconds: wait,
+    repeat,
     ...(get('--save-receipts') ? { saveReceipts: get('--save-receipts') } : {}),
     help: flags.has('--help'),
   };

@@ -335,8 +335,13 @@ async function main(): Promise<void> {
   await waitForServer(opts.waitSeconds);
   await checkOrigin();
   try {
-    if (opts.service && opts.keyFile) await serviceFlow(opts.service, opts.keyFile, opts.browser);
-    else await citizenFlow();
+    for (let run = 1; run <= opts.repeat; run++) {
+      if (opts.repeat > 1) say(`\n— run ${run} of ${opts.repeat} —\n`);
+      if (opts.service && opts.keyFile) await serviceFlow(opts.service, opts.keyFile, opts.browser);
+      else await citizenFlow();
+      // Each run registers its own webhook receiver: undo it before the next.
+      await runCleanups();
+    }
   } finally {
     await runCleanups();
   }

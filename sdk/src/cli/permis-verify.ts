@@ -7,11 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { createPublicClient } from '../clients/public.js';
-import { fromB64 } from '../core/encoding.js';
+import { fromB64, sha256, toHex } from '../core/encoding.js';
 import { verifyCheckpoint, type VerifiedCheckpoint } from '../verify/checkpoint.js';
 import { verifyConsistencyProof, verifyInclusionProof } from '../verify/log-proofs.js';
 import { parsePolicy, type Policy } from '../verify/policy.js';
 import { type JwkSet, verifyReceipt } from '../verify/receipt.js';
+import { verifyNote } from '../verify/signed-note.js';
 import { VerificationError } from '../verify/verification-error.js';
 
 const USAGE = `permis-verify — verify Permís receipts and transparency-log proofs offline
@@ -22,6 +23,7 @@ const USAGE = `permis-verify — verify Permís receipts and transparency-log pr
   permis-verify inclusion <proof.json|-> --checkpoint <note-file> (--key <verifier-key|file> | --policy <file>) [--leaf <base64 leaf data>]
   permis-verify consistency <proof.json|-> --old <note-file> --new <note-file> --key <verifier-key|file>
   permis-verify event <event-id> --server <url> --key <verifier-key|file>
+  permis-verify release <release.json> --note <signature.note> --key <verifier-key|file> [--checkpoint <note-file>]
 
   --json   print the result as JSON
   A verifier key is '<name>+<key id>+<base64 key>' (GET /v1/log/key); pin it, do not fetch it each time.
@@ -151,6 +153,37 @@ async function run(argv: string[], out: (s: string) => void): Promise<number> {
       const newer = await checkpointFrom(flag(flags, 'new')!, key);
       await verifyConsistencyProof(json(readInput(input), 'the proof'), older, newer);
       report({ from: older.size, to: newer.size }, [`valid consistency proof: the tree of ${older.size} leaves is a prefix of the tree of ${newer.size}`]);
+      return 0;
+    }
+    case 'release': {
+      // An open-data release: its signed note (signed with the log key, first line <origin>/open-data)
+      // states the release number, the checkpoint it was computed at and the SHA-256 of release.json.
+      const key = verifierKey(flag(flags, 'key')!);
+      const { text, verifiedBy } = await verifyNote(readInput(flag(flags, 'note')!), [key]);
+      const lines = text.split('\n');
+      const origin = key.slice(0, key.indexOf('+'));
+      const release = /^release (\d+)$/.exec(lines[1] ?? '')?.[1];
+      const cp = /^checkpoint (\d+) (\S+)$/.exec(lines[2] ?? '');
+      const digest = /^sha256 ([0-9a-f]{64})$/.exec(lines[3] ?? '')?.[1];
+      if (lines[0] !== `${origin}/open-data` || !release || !cp || !digest) throw new VerificationError('malformed_note', 'not an open-data release note of this log');
+      const bytes = readFileSync(input === '-' ? 0 : input);
+      if (toHex(await sha256(new Uint8Array(bytes))) !== digest) throw new VerificationError('hash_mismatch', `${input} is not the document the note signs (SHA-256 differs)`);
+      const doc = json<{ checkpoint?: { treeSize?: string; rootHash?: string } }>(bytes.toString('utf8'), input);
+      if (doc.checkpoint?.treeSize !== cp[1] || doc.checkpoint?.rootHash !== cp[2]) throw new VerificationError('checkpoint_mismatch', 'the document states another checkpoint than the note');
+      const checkpointFile = flag(flags, 'checkpoint', false);
+      const extra: string[] = [];
+      if (checkpointFile) {
+        const signed = await checkpointFrom(checkpointFile, key);
+        if (signed.size.toString() !== cp[1] || Buffer.from(signed.root).toString('base64') !== cp[2]) throw new VerificationError('checkpoint_mismatch', `the checkpoint in ${checkpointFile} is not the one the release was computed at`);
+        extra.push(`  the log signed that checkpoint (${checkpointFile})`);
+      }
+      const corrects = /^corrects (\d+)$/.exec(lines[4] ?? '')?.[1];
+      report({ release: Number(release), treeSize: cp[1], rootHash: cp[2], sha256: digest, corrects: corrects ? Number(corrects) : null, verifiedBy }, [
+        `valid open-data release ${release} of ${origin}${corrects ? ` (corrects release ${corrects})` : ''}`,
+        `  computed at tree size ${cp[1]}, root ${cp[2]}`,
+        `  ${input}: SHA-256 ${digest}, signed by ${verifiedBy.join(', ')}`,
+        ...extra,
+      ]);
       return 0;
     }
     case 'event': {
