@@ -66,7 +66,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Health"];
+                        "application/json": components["schemas"]["Readiness"];
                     };
                 };
                 /** @description Body too large. */
@@ -6534,7 +6534,7 @@ export interface paths {
         };
         /**
          * The latest signed checkpoint
-         * @description A C2SP tlog-checkpoint (c2sp.org/tlog-checkpoint): the origin, the tree size, the base64 RFC 6962 root hash, a blank line, and an Ed25519 signature line of the C2SP signed-note format. Verify it with the key from `GET /v1/log/key`.
+         * @description A C2SP tlog-checkpoint (c2sp.org/tlog-checkpoint): the origin, the tree size, the base64 RFC 6962 root hash, a blank line, and an Ed25519 signature line of the C2SP signed-note format, followed by a `cosignature/v1` line (c2sp.org/tlog-cosignature) of every configured witness that has cosigned this checkpoint so far. Verify it with the key from `GET /v1/log/key`, or with a tlog-policy to also require a quorum of witnesses.
          */
         get: {
             parameters: {
@@ -6552,6 +6552,81 @@ export interface paths {
                     };
                     content: {
                         "text/plain": string;
+                    };
+                };
+                /** @description Body too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Content type is not application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Temporarily unavailable. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/log/checkpoint/witnessed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest checkpoint cosigned by a quorum of witnesses
+         * @description The latest checkpoint whose witness cosignatures (c2sp.org/tlog-cosignature) meet the quorum of the log’s witness policy (c2sp.org/tlog-policy, `WITNESS_POLICY`), with those cosignatures: what a client enforcing the policy accepts. It may be older than `GET /v1/log/checkpoint` while witnesses catch up. 404 when no checkpoint has met the quorum yet or no witness is configured.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The cosigned checkpoint note */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description Not found, or not yours. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description Body too large. */
@@ -11077,6 +11152,22 @@ export interface components {
         Health: {
             /** @enum {string} */
             status: "ok";
+        };
+        Readiness: {
+            /** @enum {string} */
+            status: "ok";
+            /** @description With WITNESS_POLICY: each witness’s lag. A lagging witness does not make the process unready. */
+            witnesses?: components["schemas"]["WitnessStatus"][];
+        };
+        WitnessStatus: {
+            name: string;
+            /** @description The size the witness last cosigned (decimal), if known. */
+            treeSize: string | null;
+            /** @description Leaves of the latest published checkpoint it has not cosigned (decimal). */
+            lag: string;
+            lastSuccessAt: string | null;
+            lastError: string | null;
+            failures: number;
         };
         /** @description RFC 9457 problem details with a stable machine `code`. */
         Problem: {

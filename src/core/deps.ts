@@ -10,6 +10,7 @@ import type { NotificationConfig } from '../notifications/notification-config.js
 import type { OpenDataConfig } from '../open-data/open-data-config.js';
 import type { DocsAssets } from './docs-assets.js';
 import type { Metrics } from './metrics.js';
+import type { Policy } from '@permis/sdk/verify';
 
 /** Settings the core needs; built and validated only in `src/entry/`. */
 export interface AppConfig {
@@ -43,6 +44,11 @@ export interface AppConfig {
   logOrigin?: string;
   /** Open-data releases and their catalogue (threshold, noise, licence, publisher); defaults in src/open-data/open-data-config.ts. */
   openData?: Partial<OpenDataConfig>;
+  /**
+   * The witness policy (c2sp.org/tlog-policy, WITNESS_POLICY): its witnesses with a URL get
+   * each published checkpoint to cosign; its quorum decides `GET /v1/log/checkpoint/witnessed`.
+   */
+  witnesses?: Policy;
 }
 
 /** Where unexpected errors are reported; never shown to callers. */

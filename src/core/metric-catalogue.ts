@@ -38,6 +38,10 @@ export interface Instruments {
   dbInFlight: Family<Gauge>;
   /** The size of this process's connection pool (DATABASE_POOL_MAX). */
   dbPoolMax: Family<Gauge>;
+  /** Leaves of the latest published checkpoint a witness has not cosigned yet (its lag), per witness. */
+  witnessLag: Family<Gauge>;
+  /** Consecutive failed submissions to a witness (0 after a cosignature), per witness. */
+  witnessFailures: Family<Gauge>;
 }
 
 const made = new WeakMap<Metrics, Instruments>();
@@ -84,6 +88,16 @@ export function instrumentsOf(metrics: Metrics): Instruments {
       webhookBacklog: metrics.gauge({ name: 'permis_webhook_backlog_messages', help: 'Webhook messages waiting for delivery.' }),
       dbInFlight: metrics.gauge({ name: 'permis_db_in_flight', help: 'Queries and transactions in flight on this process’s database pool.' }),
       dbPoolMax: metrics.gauge({ name: 'permis_db_pool_max', help: 'Connections this process’s pool may open (DATABASE_POOL_MAX).' }),
+      witnessLag: metrics.gauge({
+        name: 'permis_witness_lag_leaves',
+        help: 'Leaves of the latest published checkpoint the witness has not cosigned (WITNESS_POLICY witnesses).',
+        labelNames: ['witness'],
+      }),
+      witnessFailures: metrics.gauge({
+        name: 'permis_witness_failures',
+        help: 'Consecutive failed submissions to the witness (0 after a cosignature).',
+        labelNames: ['witness'],
+      }),
     };
     made.set(metrics, i);
   }

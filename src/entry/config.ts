@@ -104,6 +104,7 @@ export const envSchema = z.object({
   // allowed only when the public URL is itself on this machine (a development server).
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   // Turns on metrics and /metrics (Prometheus text format), which then requires this bearer token.
+  WITNESS_POLICY: z.string().min(1).optional(),
   METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{32,}$/, 'must be at least 32 printable characters without spaces').optional(),
 });
 

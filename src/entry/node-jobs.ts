@@ -2,6 +2,7 @@ import type { AppDeps } from '../core/deps.js';
 import { resumeErasures } from '../erasure/erase-citizen.js';
 import { sweepExpired } from '../jobs/expiry-sweep.js';
 import { integrateLog } from '../log/integrate-log.js';
+import { submissionWitnesses, submitToWitnesses } from '../log/witness-submission.js';
 import { deliverWebhooks } from '../jobs/webhook-delivery.js';
 import { deliverMail } from '../jobs/mail-delivery.js';
 import { scanReminders } from '../jobs/reminder-scan.js';
@@ -89,6 +90,18 @@ export function startBackgroundJobs(
     every(1, 'log integrator', async () => {
       await integrateLog(deps, { batch: 5000, sha256: nodeSha256 });
     }),
+    // Witnesses get each published checkpoint on a timer of their own, so a witness that is down
+    // or slow never delays integration (each has a timeout and backs off after failures).
+    ...(submissionWitnesses(deps.config.witnesses).length > 0
+      ? [
+          every(1, 'witness submission', async () => {
+            const r = await submitToWitnesses(deps, { fetch: (url, init) => fetch(url, init) });
+            for (const o of r?.outcomes ?? []) {
+              if (o.outcome === 'failed') opts.log('warn', 'witness did not cosign', { witness: o.witness, treeSize: r!.treeSize.toString(), detail: o.detail });
+            }
+          }),
+        ]
+      : []),
   ];
   return {
     stop: async () => {

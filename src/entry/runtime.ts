@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { parsePolicy, type Policy } from '@permis/sdk/verify';
 import { join, resolve } from 'node:path';
 import { type KeyRing } from '../crypto/key-ring.js';
 import { openKeyRing } from '../keys/open-key-ring.js';
@@ -16,6 +17,7 @@ import { loadOrCreateKek } from './kek.js';
 import { loadMigrations } from './migrations.js';
 import { openDataConfig } from './open-data-config.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { StartupError } from './startup.js';
 import { nodeSha256 } from './node-sha256.js';
 import { notificationConfig } from './notification-config.js';
 import { nodeDocsAssets } from './docs-sources.js';
@@ -119,6 +121,7 @@ export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): P
         notifications: await notificationConfig(env, kek, publicUrl),
         ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
         openData: openDataConfig(env),
+        ...(env.WITNESS_POLICY ? { witnesses: await readWitnessPolicy(env.WITNESS_POLICY) } : {}),
       };
       // Metrics only when someone can read them (METRICS_TOKEN): otherwise nothing is recorded.
       const prom = env.METRICS_TOKEN ? (metrics ??= prometheusMetrics()) : undefined;
@@ -140,6 +143,21 @@ export async function openRuntime(env: Env, opts: { migrate?: boolean } = {}): P
       unlock();
     },
   };
+}
+
+/** The tlog-policy file named by WITNESS_POLICY, parsed; an unreadable or malformed file stops start-up naming it. */
+async function readWitnessPolicy(file: string): Promise<Policy> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new StartupError(`WITNESS_POLICY: cannot read ${file}: ${(err as Error).message}`);
+  }
+  try {
+    return await parsePolicy(text);
+  } catch (err) {
+    throw new StartupError(`WITNESS_POLICY (${file}): ${(err as Error).message}`);
+  }
 }
 
 /**

@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError, PermisError, RuleError, UnavailableError,
 import { leafIndexOfEvent, leafRows, MissingNodeError, type ProofReads, proofReads } from '../../storage/log-repo.js';
 import { latestPublishedCheckpoint } from '../../storage/log-publication.js';
 import { configuredLogOrigin, logOrigin } from '../../log/log-origin.js';
+import { latestWitnessedCheckpoint, withCosignatures } from '../../log/witnessed-checkpoint.js';
 import type { Sql } from '../../storage/db.js';
 import { newRouter } from '../router.js';
 import { json as jsonContent } from '../json-content.js';
@@ -40,6 +41,13 @@ async function currentSize(sql: Sql): Promise<{ size: bigint; note: string }> {
   const cp = await latestPublishedCheckpoint(sql);
   if (!cp) throw notReady();
   return { size: cp.treeSize, note: cp.note };
+}
+
+/** The latest published checkpoint with every witness cosignature obtained for it. */
+async function currentCosigned(sql: Sql): Promise<string> {
+  const cp = await latestPublishedCheckpoint(sql);
+  if (!cp) throw notReady();
+  return withCosignatures(sql, cp);
 }
 
 /** The hashes of `ids` from `reads`; a node missing below the latest checkpoint is a damaged log (500). */
@@ -82,15 +90,40 @@ export function logRoutes(deps: AppDeps) {
       summary: 'The latest signed checkpoint',
       description:
         'A C2SP tlog-checkpoint (c2sp.org/tlog-checkpoint): the origin, the tree size, the base64 RFC 6962 root hash, a blank ' +
-        'line, and an Ed25519 signature line of the C2SP signed-note format. Verify it with the key from `GET /v1/log/key`.',
+        'line, and an Ed25519 signature line of the C2SP signed-note format, followed by a `cosignature/v1` line (c2sp.org/tlog-cosignature) ' +
+        'of every configured witness that has cosigned this checkpoint so far. Verify it with the key from `GET /v1/log/key`, or with a ' +
+        'tlog-policy to also require a quorum of witnesses.',
       responses: {
         200: { description: 'The signed checkpoint note', content: textContent(`${origin}\n4\nbjQLnP+zepicpUTmu3gKLHiQHT+zNzh2hRGjBhevoB0=\n\n— ${origin} …\n`) },
         ...problemResponses(),
       },
     }),
     async (c) => {
-      const { note } = await read(currentSize);
+      const note = await read(currentCosigned);
       return c.text(note, 200, { 'Content-Type': TEXT, 'Cache-Control': 'no-cache', ...publicHeaders });
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/log/checkpoint/witnessed',
+      tags,
+      security: [],
+      summary: 'The latest checkpoint cosigned by a quorum of witnesses',
+      description:
+        'The latest checkpoint whose witness cosignatures (c2sp.org/tlog-cosignature) meet the quorum of the log’s witness policy ' +
+        '(c2sp.org/tlog-policy, `WITNESS_POLICY`), with those cosignatures: what a client enforcing the policy accepts. It may be older than ' +
+        '`GET /v1/log/checkpoint` while witnesses catch up. 404 when no checkpoint has met the quorum yet or no witness is configured.',
+      responses: {
+        200: { description: 'The cosigned checkpoint note', content: textContent(`${origin}\n4\nbjQLnP+zepicpUTmu3gKLHiQHT+zNzh2hRGjBhevoB0=\n\n— ${origin} …\n— witness.example …\n`) },
+        ...problemResponses(404),
+      },
+    }),
+    async (c) => {
+      const cp = await latestWitnessedCheckpoint(deps.db, deps.config.witnesses);
+      if (!cp) throw new NotFoundError('checkpoint cosigned by a quorum of witnesses');
+      return c.text(cp.note, 200, { 'Content-Type': TEXT, 'Cache-Control': 'no-cache', ...publicHeaders });
     },
   );
 
