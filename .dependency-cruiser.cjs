@@ -1,7 +1,7 @@
 /* global module -- a CommonJS config file, read by dependency-cruiser */
 // The layering of Permís, checked by `npm run lint` (dependency-cruiser). The layers:
 //   core   = everything under src/ except the faces, web/, entry/ and devtools/ — operations
-//            (account/, catalogue/, consent/, erasure/, keys/, log/, oauth/, officer/, services/, webhooks/, jobs/),
+//            (account/, catalogue/, consent/, erasure/, keys/, log/, oauth/, officer/, roles/, services/, webhooks/, jobs/),
 //            repositories (storage/), pure rules (domain/), cryptography (crypto/), kernel types (core/)
 //   faces  = src/http/ (the JSON API) and src/portal/ (the HTML pages)
 //   web/   = plumbing both faces share (cookies, query parsing); entry/ = composition root.
@@ -64,14 +64,14 @@ module.exports = {
       name: 'crypto-not-to-storage',
       severity: 'error',
       from: { path: '^src/crypto/' },
-      to: { path: '^src/(storage|keys|log|account|catalogue|consent|erasure|jobs|oauth|officer|services|webhooks)/' },
+      to: { path: '^src/(storage|keys|log|account|catalogue|consent|erasure|jobs|oauth|officer|roles|services|webhooks)/' },
     },
     {
       // storage/ only reads and writes rows: it calls no operation.
       name: 'storage-not-to-operations',
       severity: 'error',
       from: { path: '^src/storage/' },
-      to: { path: '^src/(account|catalogue|consent|erasure|jobs|keys|log|oauth|officer|services|webhooks)/' },
+      to: { path: '^src/(account|catalogue|consent|erasure|jobs|keys|log|oauth|officer|roles|services|webhooks)/' },
     },
     {
       // The core runs on Cloudflare Workers too: Node built-ins only in src/entry/ and tooling.

@@ -1,13 +1,13 @@
 /**
  * Roles of citizen accounts: `citizen_roles` rows, granted and revoked by admins
  * (or by redeeming an enrolment code, see invitations-repo.ts). Role changes are serialised
- * by one advisory lock so the last-admin rule holds under concurrency; every change is an
- * audit event in the same transaction.
+ * by one advisory lock so the last-admin rule holds under concurrency. The rules and audit
+ * events of grants and revocations are the operations' in src/roles/.
  */
-import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
+import { ForbiddenError } from '../domain/errors.js';
 import { isUuid } from '../domain/ids.js';
 import type { Role } from '../domain/roles.js';
-import { type AdminContext, CLI_ACTOR, recordAdminEvent } from './admin-audit.js';
+import { type AdminContext, CLI_ACTOR } from './admin-audit.js';
 import type { Db, Sql } from './db.js';
 
 /** One role held by a citizen. */
@@ -122,46 +122,31 @@ export async function insertRole(tx: Sql, citizenId: string, role: Role, at: Dat
   return { grant: toGrant(existing[0]!), created: false };
 }
 
-/**
- * Grants `role` to the (not erased) citizen `citizenId` on behalf of the admin in `ctx`.
- * Writes `role.granted` when the grant is new; granting a held role changes nothing.
- * Throws NotFoundError for an unknown or erased citizen, ForbiddenError if the actor lost
- * the admin role meanwhile.
- */
-export async function grantRole(db: Db, citizenId: string, role: Role, ctx: AdminContext): Promise<{ holder: RoleHolder; created: boolean }> {
-  return withRoleLock(db, async (tx) => {
-    await assertActorIsAdmin(tx, ctx);
-    if (!isUuid(citizenId)) throw new NotFoundError('citizen');
-    const citizens = await tx.query<{ display_name: string }>('select display_name from citizens where id = $1 and erased_at is null', [citizenId]);
-    if (!citizens[0]) throw new NotFoundError('citizen');
-    const { created } = await insertRole(tx, citizenId, role, ctx.clock.now(), ctx.actorId);
-    if (created) await recordAdminEvent(tx, ctx, 'role.granted', { citizenId, data: { role } });
-    return { holder: { citizenId, displayName: citizens[0].display_name, roles: await listCitizenRoles(tx, citizenId) }, created };
-  });
+/** The display name of the citizen `citizenId` if they exist and are not erased; else undefined. */
+export async function liveCitizenName(tx: Sql, citizenId: string): Promise<string | undefined> {
+  if (!isUuid(citizenId)) return undefined;
+  const rows = await tx.query<{ display_name: string }>('select display_name from citizens where id = $1 and erased_at is null', [citizenId]);
+  return rows[0]?.display_name;
 }
 
-/**
- * Revokes `role` from `citizenId` on behalf of the admin in `ctx`; effective for the next
- * request (roles are never cached). Writes `role.revoked`. Throws NotFoundError when the
- * citizen does not hold the role, and `last_admin` (409) when it would leave no admin.
- */
-export async function revokeRole(db: Db, citizenId: string, role: Role, ctx: AdminContext): Promise<void> {
-  await withRoleLock(db, async (tx) => {
-    await assertActorIsAdmin(tx, ctx);
-    if (!isUuid(citizenId)) throw new NotFoundError('role');
-    const held = await tx.query('select 1 from citizen_roles where citizen_id = $1 and role = $2', [citizenId, role]);
-    if (!held[0]) throw new NotFoundError('role');
-    if (role === 'admin') {
-      const others = await tx.query<{ n: number }>(
-        `select count(*)::int as n from citizen_roles r join citizens c on c.id = r.citizen_id
-         where r.role = 'admin' and r.citizen_id <> $1 and c.erased_at is null`,
-        [citizenId],
-      );
-      if (Number(others[0]!.n) === 0) {
-        throw new ConflictError('last_admin', 'This is the last admin: grant the admin role to someone else first.');
-      }
-    }
-    await tx.query('delete from citizen_roles where citizen_id = $1 and role = $2', [citizenId, role]);
-    await recordAdminEvent(tx, ctx, 'role.revoked', { citizenId, data: { role } });
-  });
+/** How many citizens other than `citizenId`, not erased, hold the admin role. */
+export async function countOtherAdmins(tx: Sql, citizenId: string): Promise<number> {
+  const rows = await tx.query<{ n: number }>(
+    `select count(*)::int as n from citizen_roles r join citizens c on c.id = r.citizen_id
+     where r.role = 'admin' and r.citizen_id <> $1 and c.erased_at is null`,
+    [citizenId],
+  );
+  return Number(rows[0]!.n);
+}
+
+/** True when a `citizen_roles` row grants `role` to `citizenId` (erased or not). */
+export async function grantExists(tx: Sql, citizenId: string, role: Role): Promise<boolean> {
+  if (!isUuid(citizenId)) return false;
+  const rows = await tx.query('select 1 from citizen_roles where citizen_id = $1 and role = $2', [citizenId, role]);
+  return rows.length > 0;
+}
+
+/** Deletes the grant of `role` to `citizenId`. */
+export async function deleteRole(tx: Sql, citizenId: string, role: Role): Promise<void> {
+  await tx.query('delete from citizen_roles where citizen_id = $1 and role = $2', [citizenId, role]);
 }

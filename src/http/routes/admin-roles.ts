@@ -1,7 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { enrolUrl } from '../../domain/roles.js';
 import { createInvitation, listInvitations, revokeInvitation } from '../../storage/invitations-repo.js';
-import { grantRole, listRoleHolders, revokeRole } from '../../storage/roles-repo.js';
+import { grantRole } from '../../roles/grant-role.js';
+import { revokeRole } from '../../roles/revoke-role.js';
+import { listRoleHolders } from '../../storage/roles-repo.js';
 import { adminContext } from '../admin-context.js';
 import { newRouter } from '../router.js';
 import { json } from '../json-content.js';
