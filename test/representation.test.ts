@@ -6,6 +6,7 @@ import { signUpAdmin, signUpOfficer } from './support/admin.js';
 import { bearer, signUpCitizen, type SignedInCitizen } from './support/citizen.js';
 import { ENGINE } from './support/database.js';
 import { createTestContext, type TestContext } from './support/harness.js';
+import { getPage } from './support/portal.js';
 import { send } from './support/requests.js';
 import { acceptRelationship, authoriseAndAccept, bornAgo, recordRelationship } from './support/representation.js';
 import { createServiceWithKey, type TestService } from './support/service-client.js';
@@ -153,6 +154,9 @@ describe(`representation relationships on ${ENGINE}`, () => {
     expectProblem(await send(t, 'POST', `/v1/me/representations/${made.body.id}/revoke`, bearer(carol.token)), 404, 'not_found');
     const types = await t.db.query<{ type: string }>(`select type from audit_events where data->>'representationId' = $1 order by seq`, [made.body.id]);
     expect(types.map((x) => x.type)).toEqual(['representation.authorised', 'representation.accepted', 'representation.revoked']);
+    // The represented person reads each of them in "Who used my data", in their language.
+    const { html } = await getPage(t, '/access-log', { token: alice.token, lang: 'ca' });
+    for (const label of ['Has autoritzat algú a representar-te', 'La teva representant ha acceptat', 'Has revocat una representació']) expect(html).toContain(label);
   });
 
   it('refuses voluntary authorisations out of bounds; the representative can decline or renounce', async () => {

@@ -53,6 +53,13 @@ const TYPE_LABEL: Record<string, MessageKey> = {
   'passkey.removed': 'type.passkeyRemoved',
   'session.revoked': 'type.sessionRevoked',
   'role.enrolled': 'type.enrolled',
+  'representation.recorded': 'type.representationRecorded',
+  'representation.authorised': 'type.representationAuthorised',
+  'representation.accepted': 'type.representationAccepted',
+  'representation.declined': 'type.representationDeclined',
+  'representation.revoked': 'type.representationRevoked',
+  'representation.renounced': 'type.representationRenounced',
+  'representation.ended': 'type.representationEnded',
 };
 
 const REASON_LABEL: Record<string, MessageKey> = {
