@@ -17,6 +17,17 @@ export interface CpuShare {
 
 const TICK = 100; // USER_HZ on Linux
 
+/** utime + stime of `pid` and of its child processes (a cluster's workers), in seconds. */
+function treeSeconds(pid: number): number {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // no children
+  }
+  return procSeconds(pid) + children.reduce((a, c) => a + procSeconds(c), 0);
+}
+
 /** utime + stime of `pid` in seconds, or 0 when it cannot be read. */
 function procSeconds(pid: number): number {
   try {
@@ -35,7 +46,7 @@ function machineBusySeconds(): number {
 /** Starts measuring; `stop()` returns the shares since the start. */
 export function cpuMeter(serverPid: number, backendPids: number[]): { stop(): CpuShare } {
   const t0 = performance.now();
-  const server0 = procSeconds(serverPid);
+  const server0 = treeSeconds(serverPid);
   const backends0 = backendPids.map(procSeconds);
   const self0 = process.cpuUsage();
   const machine0 = machineBusySeconds();
@@ -45,7 +56,7 @@ export function cpuMeter(serverPid: number, backendPids: number[]): { stop(): Cp
       const self = process.cpuUsage(self0);
       const pct = (seconds: number) => Math.round((seconds / wall) * 1000) / 10;
       return {
-        server: pct(procSeconds(serverPid) - server0),
+        server: pct(treeSeconds(serverPid) - server0),
         loadGenerator: pct((self.user + self.system) / 1e6),
         postgresBackends: pct(backendPids.reduce((a, p, i) => a + procSeconds(p) - backends0[i]!, 0)),
         machine: pct(machineBusySeconds() - machine0),

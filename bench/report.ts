@@ -16,6 +16,8 @@ export type Scenario = LoadResult & { name: string; checksPerRequest: number; ch
 export interface BenchReport {
   startedAt: string;
   memory: RssSeries;
+  /** The check on 1 and on N server processes (one port, node:cluster), taking turns. */
+  scaling: { processes: number; rps: number; p99: number; cpu: number }[];
   machine: { cpus: number; cpuModel: string; node: string; postgres: string; loadavgBefore: number[]; loadavgAfter: number[] };
   config: { connections: number; seconds: number; rounds: number; warmupSeconds: number; poolMax: number; batchSize: number; requestedConsents: number };
   seed: { consents: number; citizens: number; subjectBindings: number; services: number; subjectsPerService: number; seconds: number; note: string };
@@ -74,6 +76,13 @@ export function formatReport(r: BenchReport): string {
     `target  server RSS ≤ ${r.targets.rssMiB.target} MiB: max ${r.memory.maxMiB.toFixed(0)} MiB (start ${r.memory.startMiB.toFixed(0)}, end ${r.memory.endMiB.toFixed(0)}, drift ${r.memory.driftMiB.toFixed(1)} MiB over ${r.memory.samples.at(-1)?.s.toFixed(0) ?? 0} s) → ${flag(r.targets.rssMiB.pass)}`,
     `audit   ${n0(r.audit.checkedRows)} consent.checked rows ≥ ${n0(r.audit.ok2xxChecks)} checks answered 2xx (warm-ups included) → ${flag(r.audit.pass)}`,
   );
+  if (r.scaling.length > 1) {
+    const one = r.scaling[0]!;
+    lines.push(
+      `scaling ${r.scaling.map((x) => `${x.processes} process${x.processes > 1 ? 'es' : ''}: ${n0(x.rps)} req/s, p99 ${ms(x.p99)} ms, server CPU ${x.cpu.toFixed(0)} %`).join(' · ')}` +
+        ` → ×${(r.scaling.at(-1)!.rps / one.rps).toFixed(2)} on ${r.machine.cpus} cores shared with PostgreSQL and the load generator`,
+    );
+  }
   const total = r.audit.decisions.reduce((a, d) => a + d.count, 0) || 1;
   const mix = r.audit.decisions
     .sort((a, b) => b.count - a.count)

@@ -14,12 +14,14 @@
  * Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_SECTIONS (check,log), BENCH_CONSENTS (1000000), BENCH_SECONDS (9, per scenario, split
  * into BENCH_ROUNDS (3) rounds that take turns; req/s and p99 are their medians),
- * BENCH_MEMORY_SECONDS (0: check load kept on that long after the rounds, RSS sampled), BENCH_WARMUP_SECONDS (3),
+ * BENCH_MEMORY_SECONDS (0: check load kept on that long after the rounds, RSS sampled),
+ * BENCH_SCALE_WORKERS (2: the check on 1 and on that many processes on one port; 0 skips), BENCH_WARMUP_SECONDS (3),
  * BENCH_CONNECTIONS (32), DATABASE_POOL_MAX (10, the server's default),
  * BENCH_PROFILE=1 (CPU profile of the server into bench-results/profile/), BENCH_ONLY
  * (a comma-separated subset of hello,floor,check,batch, for profiling; ratios then show NaN);
  * the log section's are in bench/log.ts (BENCH_LOG_LEAVES, BENCH_LOG_BATCH, BENCH_LOG_PROOFS).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +51,7 @@ const cfg = {
   warmupSeconds: int('BENCH_WARMUP_SECONDS', 3, 0, 60),
   rounds: int('BENCH_ROUNDS', 3, 1, 20),
   memorySeconds: int('BENCH_MEMORY_SECONDS', 0, 0, 3600),
+  scaleWorkers: int('BENCH_SCALE_WORKERS', 2, 0, 64),
   connections: int('BENCH_CONNECTIONS', 32, 1, 256),
   poolMax: int('DATABASE_POOL_MAX', 10, 1, 200),
   batchSize: 100,
@@ -87,10 +90,12 @@ async function runCheckBench(): Promise<void> {
   const bench = await createBenchDatabase(cfg.serverUrl);
   log(`database ${bench.name} created and migrated`);
   let server: BenchServer | undefined;
+  let scaled: BenchServer | undefined;
   let cleaning: Promise<void> | undefined;
   const cleanup = () =>
     (cleaning ??= (async () => {
       await server?.stop();
+      await scaled?.stop();
       await bench.drop();
       log(`database ${bench.name} dropped`);
     })());
@@ -104,7 +109,9 @@ async function runCheckBench(): Promise<void> {
 
     const profileDir = cfg.profile ? join(RESULTS, 'profile') : undefined;
     if (profileDir) mkdirSync(profileDir, { recursive: true });
-    server = await startBenchServer({ databaseUrl: bench.url, serviceId: seeded.serviceIds[0]!, poolMax: cfg.poolMax, cpuProfDir: profileDir });
+    // One key-encryption key for every server on this database (they share its sealed signing keys).
+    const kek = { KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url') };
+    server = await startBenchServer({ databaseUrl: bench.url, serviceId: seeded.serviceIds[0]!, poolMax: cfg.poolMax, cpuProfDir: profileDir, env: kek });
     log(`bench server listening on ${server.origin} (pid ${server.pid})`);
     const token = () => fetchAccessToken(server!.origin, server!.origin, seeded.clientId, seeded.key, 'consents:check');
     await preflight(server, await token(), bodies.single[0]!);
@@ -150,6 +157,37 @@ async function runCheckBench(): Promise<void> {
       }
     }
     const checkSpec = specs.find((s) => s.key === 'check');
+    // Scaling: the same check against one server process and against BENCH_SCALE_WORKERS
+    // processes on one port (node:cluster, as WORKERS runs the product), taking turns.
+    const scaling: { processes: number; rps: number; p99: number; cpu: number }[] = [];
+    if (cfg.scaleWorkers > 1 && checkSpec) {
+      scaled = await startBenchServer({ databaseUrl: bench.url, serviceId: seeded.serviceIds[0]!, poolMax: cfg.poolMax, env: { ...kek, BENCH_WORKERS: String(cfg.scaleWorkers) } });
+      log(`scaling: ${cfg.scaleWorkers} processes listening on ${scaled.origin}`);
+      const sides = [
+        { processes: 1, srv: server, samples: [] as LoadSample[], cpu: [] as number[] },
+        { processes: cfg.scaleWorkers, srv: scaled, samples: [] as LoadSample[], cpu: [] as number[] },
+      ];
+      const authFor = async (srv: BenchServer): Promise<LoadSpec> => ({
+        ...checkSpec,
+        headers: { authorization: `Bearer ${await fetchAccessToken(srv.origin, srv.origin, seeded.clientId, seeded.key, 'consents:check')}` },
+      });
+      if (cfg.warmupSeconds) await runLoad(scaled.port, await authFor(scaled), cfg.connections, cfg.warmupSeconds);
+      for (let round = 1; round <= cfg.rounds; round++) {
+        for (const side of round % 2 ? sides : [...sides].reverse()) {
+          log(`scaling: check on ${side.processes} process(es), ${perRound} s (round ${round}/${cfg.rounds})…`);
+          const meter = cpuMeter(side.srv.pid, []);
+          const r = await runLoad(side.srv.port, await authFor(side.srv), cfg.connections, perRound);
+          side.cpu.push(meter.stop().server);
+          side.samples.push(r);
+          ok2xxChecks += r.latencies.length;
+        }
+      }
+      for (const side of sides) {
+        const m = roundMedians(side.samples);
+        scaling.push({ processes: side.processes, rps: m.rps, p99: m.p99, cpu: side.cpu.reduce((a, c) => a + c, 0) / side.cpu.length });
+      }
+      await scaled.stop();
+    }
     if (cfg.memorySeconds > 0 && checkSpec) {
       log(`memory: check load for ${cfg.memorySeconds} s, RSS sampled every second…`);
       const r = await runLoad(server.port, await withAuth(checkSpec), cfg.connections, cfg.memorySeconds);
@@ -187,6 +225,7 @@ async function runCheckBench(): Promise<void> {
     const report: BenchReport = {
       startedAt,
       memory,
+      scaling,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', node: process.versions.node, postgres: pg!.v, loadavgBefore, loadavgAfter },
       config: {
         connections: cfg.connections,

@@ -8,6 +8,7 @@
  * BENCH_SERVICE_ID, the service the floor route reads and writes for.
  * Prints `BENCH_READY <port>` on stdout once listening; SIGTERM stops it.
  */
+import cluster from 'node:cluster';
 import { serve } from '@hono/node-server';
 import { parseEnv } from '../src/entry/config.js';
 import { jsonLogger } from '../src/entry/log.js';
@@ -23,7 +24,24 @@ function isBaseline(url: string): boolean {
   return path !== -1 && url.startsWith('/bench/', path);
 }
 
+/** BENCH_WORKERS > 1: a node:cluster primary forking that many servers on one port (as WORKERS does). */
+function clusterPrimary(workers: number, port: string): void {
+  let listening = 0;
+  cluster.on('listening', () => {
+    if (++listening === workers) process.stdout.write(`BENCH_READY ${port}\n`);
+  });
+  cluster.on('exit', () => {
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+  });
+  const stop = () => Object.values(cluster.workers ?? {}).forEach((w) => w?.process.kill('SIGTERM'));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  for (let i = 0; i < workers; i++) cluster.fork();
+}
+
 async function main(): Promise<void> {
+  const workers = Number(process.env.BENCH_WORKERS || '1');
+  if (workers > 1 && cluster.isPrimary) return clusterPrimary(workers, process.env.PORT ?? '');
   const env = parseEnv(process.env);
   const serviceId = process.env.BENCH_SERVICE_ID;
   if (!env.DATABASE_URL || !serviceId) throw new Error('DATABASE_URL and BENCH_SERVICE_ID are required');
@@ -48,7 +66,9 @@ async function main(): Promise<void> {
       port: env.PORT,
       hostname: env.HOST,
     },
-    (info) => process.stdout.write(`BENCH_READY ${info.port}\n`),
+    (info) => {
+      if (!cluster.isWorker) process.stdout.write(`BENCH_READY ${info.port}\n`);
+    },
   );
   let stopping = false;
   const stop = () => {
