@@ -11,6 +11,7 @@ import { fromB64, sha256, toHex } from '../core/encoding.js';
 import { verifyCheckpoint, type VerifiedCheckpoint } from '../verify/checkpoint.js';
 import { verifyConsistencyProof, verifyInclusionProof } from '../verify/log-proofs.js';
 import { parsePolicy, type Policy } from '../verify/policy.js';
+import { verifyTlogProof } from '../verify/tlog-proof.js';
 import { type JwkSet, verifyReceipt } from '../verify/receipt.js';
 import { verifyNote } from '../verify/signed-note.js';
 import { VerificationError } from '../verify/verification-error.js';
@@ -21,6 +22,7 @@ const USAGE = `permis-verify — verify Permís receipts and transparency-log pr
   permis-verify receipt <jws-file|-> (--jwks <file|url> | --server <url>) [--issuer <url>] [--origin <url>] [--rp-id <id>]
   permis-verify checkpoint <note-file|-> (--key <verifier-key|file> | --policy <tlog-policy file>)
   permis-verify inclusion <proof.json|-> --checkpoint <note-file> (--key <verifier-key|file> | --policy <file>) [--leaf <base64 leaf data>]
+  permis-verify proof <file.tlog-proof|-> --policy <tlog-policy file> [--leaf-hash <base64>]
   permis-verify consistency <proof.json|-> --old <note-file> --new <note-file> --key <verifier-key|file>
   permis-verify event <event-id> --server <url> --key <verifier-key|file>
   permis-verify release <release.json> --note <signature.note> --key <verifier-key|file> [--checkpoint <note-file>]
@@ -145,6 +147,19 @@ async function run(argv: string[], out: (s: string) => void): Promise<number> {
       const leaf = flag(flags, 'leaf', false);
       const index = await verifyInclusionProof(json(readInput(input), 'the proof'), cp, leaf ? fromB64(leaf) : undefined);
       report({ index, treeSize: cp.size }, [`valid inclusion proof: leaf ${index} is in ${cp.origin}'s tree of ${cp.size} leaves${leaf ? ' (leaf data checked)' : ''}`]);
+      return 0;
+    }
+    case 'proof': {
+      const policy = await parsePolicy(readInput(flag(flags, 'policy')!));
+      const leafHashB64 = flag(flags, 'leaf-hash', false);
+      const r = await verifyTlogProof(readInput(input), policy, leafHashB64 ? { leafHash: fromB64(leafHashB64) } : {});
+      const cp = r.checkpoint;
+      report({ index: r.index, origin: cp.origin, treeSize: cp.size, cosignedBy: cp.cosignatures.map((c) => c.witness), extra: r.extra ? new TextDecoder().decode(r.extra) : null }, [
+        `valid tlog-proof: leaf ${r.index} is in ${cp.origin}'s tree of ${cp.size} leaves`,
+        `  signed by ${cp.verifiedBy.join(', ')}`,
+        ...cosignedLine(cp),
+        ...(r.extra ? [`  leaf: ${new TextDecoder().decode(r.extra)}`] : []),
+      ]);
       return 0;
     }
     case 'consistency': {

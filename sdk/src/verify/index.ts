@@ -31,6 +31,7 @@ export {
   type VerifiedCosignature,
   verifyCosignatures,
 } from './cosignature.js';
+export { formatTlogProof, parseTlogProof, TLOG_PROOF_HEADER, type TlogProof, verifyTlogProof } from './tlog-proof.js';
 export { parsePolicy, type Policy, type PolicyGroup, type PolicyLog, type PolicyWitness, quorumMet } from './policy.js';
 export { type ReceiptFailure, ReceiptError } from './receipt-error.js';
 export {
