@@ -108,6 +108,7 @@ describe(`open-data releases on ${ENGINE}`, () => {
     // A draft is not public.
     expect((await send(t, 'GET', '/v1/open-data/releases', {})).body.items).toEqual([]);
     expect((await raw('/v1/open-data/releases/1/statistics.csv')).status).toBe(404);
+    expect(await (await raw('/open-data', { 'accept-language': 'en' })).text()).toContain('No dataset has been published yet.');
   });
 
   it('keeps every officer open-data operation to officers (401 anonymous, 403 without the role), leaving no trace', async () => {
@@ -212,6 +213,22 @@ describe(`open-data releases on ${ENGINE}`, () => {
     expect(ld.headers.get('content-type')).toBe('application/ld+json');
     expect((await ld.json())['@graph'].length).toBeGreaterThan(5);
     expect((await raw('/v1/open-data/catalogue')).headers.get('content-type')).toContain('text/turtle');
+  });
+
+  it('shows the public pages without sign-in, in three languages, linking to the datasets', async () => {
+    const page = await raw('/open-data', { 'accept-language': 'en' });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Release 1, computed from the transparency log');
+    expect(html).toContain(`/open-data/services/${svcA.clientId}`);
+    expect(html).toContain('/v1/open-data/releases/1/statistics.csv');
+    expect(html).toContain('withheld');
+    const svc = await raw(`/open-data/services/${svcA.clientId}`, { 'accept-language': 'ca' });
+    expect(svc.status).toBe(200);
+    const svcHtml = await svc.text();
+    expect(svcHtml).toContain('Delegat de protecció de dades');
+    expect(svcHtml).toContain('<td>43</td>');
+    expect((await raw('/open-data/services/no-such-service')).status).toBe(404);
   });
 
   it('is byte-identical when recomputed at its checkpoint, after more events and an erasure', async () => {

@@ -16,6 +16,7 @@ import { assetRoutes } from './routes/assets.js';
 import { authPages } from './routes/auth-pages.js';
 import { citizenPages } from './routes/citizen-pages.js';
 import { officerPages } from './routes/officer-pages.js';
+import { openDataPages } from './routes/open-data-pages.js';
 import { ErrorPage } from './views/error-page.js';
 import { pageOf } from './views/page.js';
 
@@ -84,6 +85,7 @@ export function createPortal(deps: AppDeps): Hono<PortalEnv> {
   r.route('/', authPages(deps));
   r.route('/', citizenPages(deps));
   r.route('/', officerPages(deps));
+  r.route('/', openDataPages(deps));
   r.route('/', adminPages(deps));
   r.notFound((c) => portalNotFound(c));
   return r;
