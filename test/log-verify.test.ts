@@ -12,7 +12,7 @@ import { runLogCommand } from '../src/entry/cli/log.js';
 import { integrateLog } from '../src/log/integrate-log.js';
 import { ENGINE } from './support/database.js';
 import { createTestContext, type TestContext } from './support/harness.js';
-import { appFetch, insertEvents, readLog, resetLog, truncateNodes } from './support/log.js';
+import { appFetch, insertEvents, readLog, resetLog, SET_NODE_SQL, truncateNodes } from './support/log.js';
 
 let t: TestContext;
 let files: Map<string, string>;
@@ -91,6 +91,20 @@ describe(`permis log verify (${ENGINE})`, () => {
     expect((await verify()).code).toBe(1);
   });
 
+  it('detects a flipped bit in one stored tile, which the leaves alone do not show', async () => {
+    await verifiedLog(9);
+    // Leaf 0's stored hash, one bit flipped: the leaves and the root still match the checkpoint.
+    const rows = await t.db.query<{ h: Uint8Array }>('select substring(hashes from 1 for 32) as h from log_tiles where grp = 0 and idx = 0');
+    const flipped = Uint8Array.from(rows[0]!.h);
+    flipped[0]! ^= 1;
+    await t.db.query(SET_NODE_SQL, [0, 0, flipped]);
+    const r = await verify();
+    expect(r.code, r.output).toBe(1);
+    expect(r.output).toMatch(/FAILED: the server's inclusion proof for leaf 0 names leaf hash .*: its stored tree is damaged/);
+    const all = await verify('--all-proofs');
+    expect(all.code).toBe(1);
+  });
+
   it('detects a deleted leaf', async () => {
     await verifiedLog(9);
     await t.db.query('delete from audit_events where seq = (select seq from log_leaves where leaf_index = 5)');
@@ -140,9 +154,12 @@ describe(`permis log verify (${ENGINE})`, () => {
     expect(r.code).toBe(1);
     expect(r.output).toContain('FAILED: the first 8 leaves no longer hash to the saved checkpoint');
     expect(r.output).toContain('forked or rewritten');
-    // Its signature is valid and its leaves hash to its root: only the saved checkpoint exposes it.
+    // Its signature is valid and its leaves hash to its root; a fresh verifier still catches it,
+    // because the proofs the server serves from its stored tree do not lead to the forged root.
     files.clear();
-    expect((await verify()).code).toBe(0);
+    const fresh = await verify();
+    expect(fresh.code).toBe(1);
+    expect(fresh.output).toContain("does not verify against the checkpoint");
   });
 
   it('refuses a checkpoint that the pinned key did not sign', async () => {

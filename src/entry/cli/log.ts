@@ -3,12 +3,14 @@
  * It fetches the latest checkpoint and checks its signature with a pinned key,
  * fetches every leaf and recomputes the RFC 9162 root, and checks that the log still extends
  * the checkpoint it saved last time (the saved root must be the root of the same first leaves,
- * and the server's consistency proof must verify). Any mismatch exits non-zero.
+ * and the server's consistency proof must verify), and checks inclusion proofs the server serves
+ * (32 spread over the log, or all with --all-proofs) against the checkpoint, so damaged stored
+ * tree nodes are caught, not only damaged leaves. Any mismatch exits non-zero.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseCheckpoint, type Checkpoint } from '../../crypto/checkpoint.js';
-import { bytesEqual, EMPTY_TREE, extendTree, leafHash, treeRoot, type TreeFrontier, verifyConsistency } from '../../crypto/merkle/index.js';
+import { bytesEqual, EMPTY_TREE, extendTree, leafHash, treeRoot, type TreeFrontier, verifyConsistency, verifyInclusion } from '../../crypto/merkle/index.js';
 import { NoteError, parseVerifierKey, verifyNote } from '../../crypto/signed-note.js';
 import { b64, fromB64 } from '@permis/sdk/encoding';
 import { FAILED, OK, showHelp, UsageError, usageFailure } from './common.js';
@@ -28,7 +30,7 @@ export interface LogCommandContext {
 }
 
 /** The help text of `permis log`. */
-export const LOG_USAGE = `Usage: permis log verify [--url URL] [--state FILE] [--key VERIFIER_KEY] [--batch N]
+export const LOG_USAGE = `Usage: permis log verify [--url URL] [--state FILE] [--key VERIFIER_KEY] [--batch N] [--all-proofs]
 
 Verifies a Permís transparency log over HTTP: the checkpoint's signature, the root over every
 leaf, and consistency with the checkpoint saved in the state file by the previous run.
@@ -40,8 +42,13 @@ leaf, and consistency with the checkpoint saved in the state file by the previou
                      file. Without it, the pinned key is used, or the server's key is fetched
                      once and pinned (compare it with one published out of band)
   --batch N          leaves per request, 1-1000 (default 1000)
+  --all-proofs       check the server's inclusion proof of every leaf against the checkpoint
+                     (default: 32 leaves spread over the log)
 
 Exit codes: 0 verified, 1 verification failed or the server could not be read, 2 usage error.`;
+
+/** How many served inclusion proofs are checked without `--all-proofs`. */
+const PROOF_SAMPLE = 32;
 
 /** A verification finding: the log is not what it claims. */
 class Mismatch extends Error {}
@@ -63,6 +70,10 @@ function parseFlags(args: readonly string[]): Map<string, string> {
     if (!a.startsWith('--')) throw new UsageError(`unexpected argument ${a}`);
     const eq = a.indexOf('=');
     const name = a.slice(2, eq === -1 ? undefined : eq);
+    if (name === 'all-proofs' && eq === -1) {
+      flags.set(name, 'true');
+      continue;
+    }
     if (!['url', 'state', 'key', 'batch'].includes(name)) throw new UsageError(`unknown option --${name}`);
     const value = eq === -1 ? args[++i] : a.slice(eq + 1);
     if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
@@ -114,8 +125,9 @@ async function recomputeRoots(
   size: bigint,
   savedSize: bigint | undefined,
   batch: bigint,
-): Promise<{ root: Uint8Array; savedRoot: Uint8Array | undefined }> {
+): Promise<{ root: Uint8Array; savedRoot: Uint8Array | undefined; leafHashes: Uint8Array[] }> {
   const err = ctx.err ?? ctx.out;
+  const leafHashes: Uint8Array[] = [];
   let tree: TreeFrontier = EMPTY_TREE;
   let savedRoot = savedSize === 0n ? await treeRoot(EMPTY_TREE) : undefined;
   let shownPercent = -1;
@@ -134,6 +146,7 @@ async function recomputeRoots(
       hashes.push(await leafHash(fromB64(leaf.data)));
     }
     if (leaves.length !== hashes.length) throw new Mismatch(`the server sent ${leaves.length} leaves for [${start}, ${end})`);
+    leafHashes.push(...hashes);
     // Split the page where the saved checkpoint ends, to get the root of exactly its leaves.
     if (savedSize !== undefined && savedSize > start && savedSize <= end) {
       const cut = Number(savedSize - start);
@@ -151,7 +164,37 @@ async function recomputeRoots(
       }
     }
   }
-  return { root: await treeRoot(tree), savedRoot };
+  return { root: await treeRoot(tree), savedRoot, leafHashes };
+}
+
+/** Which leaves' inclusion proofs to check: all, or `sample` spread evenly from first to last. */
+function sampleIndices(size: number, sample: number | 'all'): number[] {
+  if (sample === 'all' || size <= sample) return Array.from({ length: size }, (_, i) => i);
+  return [...new Set(Array.from({ length: sample }, (_, i) => Math.round((i * (size - 1)) / (sample - 1))))];
+}
+
+/**
+ * Checks inclusion proofs the server serves against the verified checkpoint (RFC 9162
+ * §2.1.3.2), and that each proof's `leafHash` is the hash recomputed from the leaf: a server
+ * whose stored tree nodes are damaged, or that lies, serves proofs that fail here even when
+ * its leaves are intact.
+ */
+async function checkServedProofs(ctx: LogCommandContext, base: string, cp: Checkpoint, leafHashes: readonly Uint8Array[], sample: number | 'all'): Promise<number> {
+  const indices = sampleIndices(leafHashes.length, sample);
+  for (const i of indices) {
+    const res = await get(ctx, `${base}/v1/log/proof/inclusion?index=${i}&treeSize=${cp.size}`);
+    const body = (await res.json()) as { leafHash?: unknown; proof?: unknown };
+    if (typeof body.leafHash !== 'string' || !Array.isArray(body.proof) || body.proof.some((p) => typeof p !== 'string')) {
+      throw new Mismatch(`the server sent a malformed inclusion proof for leaf ${i}`);
+    }
+    if (!bytesEqual(fromB64(body.leafHash), leafHashes[i]!)) throw new Mismatch(`the server's inclusion proof for leaf ${i} names leaf hash ${body.leafHash}, not the leaf's ${b64(leafHashes[i]!)}: its stored tree is damaged`);
+    try {
+      await verifyInclusion(leafHashes[i]!, BigInt(i), cp.size, (body.proof as string[]).map(fromB64), cp.root);
+    } catch (e) {
+      throw new Mismatch(`the server's inclusion proof for leaf ${i} does not verify against the checkpoint: ${(e as Error).message}; its stored tree is damaged`);
+    }
+  }
+  return indices.length;
 }
 
 async function verify(ctx: LogCommandContext, flags: Map<string, string>): Promise<number> {
@@ -200,7 +243,7 @@ async function verify(ctx: LogCommandContext, flags: Map<string, string>): Promi
     }
   }
 
-  const { root, savedRoot } = await recomputeRoots(ctx, base, cp.size, saved?.size, BigInt(batchFlag));
+  const { root, savedRoot, leafHashes } = await recomputeRoots(ctx, base, cp.size, saved?.size, BigInt(batchFlag));
   if (!bytesEqual(root, cp.root)) throw new Mismatch(`the leaves hash to root ${b64(root)}, not the checkpoint's ${b64(cp.root)}: the log was altered`);
   ctx.out(`recomputed the root over all ${cp.size} leaves: it matches`);
 
@@ -220,6 +263,9 @@ async function verify(ctx: LogCommandContext, flags: Map<string, string>): Promi
     }
     ctx.out(`consistent with the saved checkpoint of ${saved.size} leaves`);
   }
+
+  const proofs = await checkServedProofs(ctx, base, cp, leafHashes, flags.has('all-proofs') ? 'all' : PROOF_SAMPLE);
+  ctx.out(`checked ${proofs} inclusion proofs served by the server against the checkpoint: they verify`);
 
   const next: State = { version: 1, url: base, verifierKey, checkpoint: note, verifiedAt: new Date().toISOString() };
   await ctx.writeFile(statePath, `${JSON.stringify(next, null, 2)}\n`);
