@@ -1,6 +1,6 @@
 /**
  * Roles of citizen accounts: `citizen_roles` rows, granted and revoked by admins
- * (or by redeeming an enrolment code, see invitations-repo.ts). Role changes are serialised
+ * (or by redeeming an enrolment code, see src/roles/redeem-invitation.ts). Role changes are serialised
  * by one advisory lock so the last-admin rule holds under concurrency. The rules and audit
  * events of grants and revocations are the operations' in src/roles/.
  */

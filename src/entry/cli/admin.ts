@@ -8,7 +8,7 @@ import { enrolUrl, isRole, type Role, roles } from '../../domain/roles.js';
 import type { Clock, Random } from '../../domain/runtime.js';
 import { CLI_ACTOR } from '../../storage/admin-audit.js';
 import type { Db } from '../../storage/db.js';
-import { createInvitation } from '../../storage/invitations-repo.js';
+import { createInvitation } from '../../roles/create-invitation.js';
 import { listRoleHolders, type RoleHolder } from '../../storage/roles-repo.js';
 import { FAILED, OK, showHelp, UsageError, usageFailure } from './common.js';
 

@@ -1,6 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { enrolUrl } from '../../domain/roles.js';
-import { createInvitation, listInvitations, revokeInvitation } from '../../storage/invitations-repo.js';
+import { createInvitation } from '../../roles/create-invitation.js';
+import { revokeInvitation } from '../../roles/revoke-invitation.js';
+import { listInvitations } from '../../storage/invitations-repo.js';
 import { grantRole } from '../../roles/grant-role.js';
 import { revokeRole } from '../../roles/revoke-role.js';
 import { listRoleHolders } from '../../storage/roles-repo.js';

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { redeemInvitation } from '../../storage/invitations-repo.js';
+import { redeemInvitation } from '../../roles/redeem-invitation.js';
 import { listCitizenRoles } from '../../storage/roles-repo.js';
 import { newRouter } from '../router.js';
 import { json } from '../json-content.js';

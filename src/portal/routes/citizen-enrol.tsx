@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { PermisError } from '../../domain/errors.js';
 import type { AppDeps } from '../../core/deps.js';
-import { redeemInvitation } from '../../storage/invitations-repo.js';
+import { redeemInvitation } from '../../roles/redeem-invitation.js';
 import { requireViewer } from '../middleware/guards.js';
 import type { MessageKey } from '../messages/index.js';
 import type { PortalEnv } from '../portal-env.js';
