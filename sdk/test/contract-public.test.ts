@@ -4,18 +4,27 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { integrateLog } from '../../src/log/integrate-log.js';
+import { logOrigin } from '../../src/log/log-origin.js';
+import { submitToWitnesses } from '../../src/log/witness-submission.js';
+import { createTestDatabase } from '../../test/support/database.js';
 import { insertEvents } from '../../test/support/log.js';
-import { createPublicClient, MerkleProofError, NoteError, publicOperations, type PublicClient, verifyCheckpoint, verifyInclusionProof } from '../src/index.js';
+import { signUpOfficer } from '../../test/support/admin.js';
+import { startWitness } from '../../test/support/witness.js';
+import { createOfficerClient, createPublicClient, MerkleProofError, NoteError, publicOperations, type PublicClient, verifyCheckpoint, verifyInclusionProof } from '../src/index.js';
+import { sha256, toHex } from '../src/core/encoding.js';
+import { verifyNote } from '../src/verify/signed-note.js';
+import { parsePolicy } from '../src/verify/policy.js';
 import { contractContext, createServiceWithKey, type TestContext, type TestService } from './support/contract.js';
 
 let t: TestContext;
 let rec: Awaited<ReturnType<typeof contractContext>>['rec'];
 let pub: PublicClient;
 let svc: TestService;
+let base: Awaited<ReturnType<typeof contractContext>>['base'];
 
 beforeAll(async () => {
   const c = await contractContext();
-  ({ t, rec } = c);
+  ({ t, rec, base } = c);
   svc = await createServiceWithKey(t);
   pub = createPublicClient(c.base);
 });
@@ -67,6 +76,40 @@ describe('public client, contract', () => {
     await expect(verifyCheckpoint(note, ['other.example+01234567+AQ' + 'A'.repeat(42) + '='])).rejects.toBeInstanceOf(NoteError);
     const consistency = await pub.logConsistencyProof({ from: n.toString(), to: newer.size.toString() });
     expect(consistency.proof.length).toBeGreaterThan(0);
+  });
+
+  it('reads the checkpoint a quorum of witnesses cosigned, from a real witness over HTTP', async () => {
+    await expect(pub.logWitnessedCheckpoint()).rejects.toMatchObject({ code: 'not_found', status: 404 });
+    const logVkey = await pub.logKey();
+    const witnessDb = await createTestDatabase();
+    const witness = await startWitness(witnessDb.db, 'witness.example', [{ origin: await logOrigin(t.deps), vkey: logVkey, signer: undefined as never, tree: undefined as never }]);
+    try {
+      const policy = await parsePolicy([`log ${logVkey}`, `witness W ${witness.vkey} ${witness.url}`, 'quorum W'].join('\n'));
+      t.config.witnesses = policy;
+      await submitToWitnesses(t.deps, { fetch: (u, i) => fetch(u, i), timeoutMs: 5000 });
+      const witnessed = await verifyCheckpoint(await pub.logWitnessedCheckpoint(), policy);
+      expect(witnessed.size).toBe((await pub.verifiedCheckpoint(logVkey)).size);
+    } finally {
+      t.config.witnesses = undefined;
+      await witness.close();
+      await witnessDb.drop();
+    }
+  });
+
+  it('reads a published open-data release, its files and the DCAT-AP catalogue', async () => {
+    const officer = createOfficerClient({ ...base, sessionToken: (await signUpOfficer(t)).token });
+    await integrateLog(t.deps);
+    await officer.publishRelease((await officer.prepareRelease()).id);
+    const [latest] = (await pub.openDataReleases()).items;
+    expect(latest!.number).toBe(1);
+    expect((await pub.openDataRelease(1)).number).toBe(1);
+    const doc = await pub.openDataReleaseDocument(1);
+    const { text } = await verifyNote(await pub.openDataSignature(1), [await pub.logKey()]);
+    expect(text).toContain(`sha256 ${toHex(await sha256(new TextEncoder().encode(doc)))}\n`);
+    expect((await pub.openDataCsv(1)).split('\r\n')[0]).toContain(',');
+    expect(JSON.parse(await pub.openDataCsvMetadata(1))).toMatchObject({ '@context': expect.anything() });
+    for (const ttl of [await pub.openDataCatalogue(), await pub.openDataCatalogueTurtle()]) expect(ttl).toContain('dcat:Catalog');
+    expect(JSON.parse(await pub.openDataCatalogueJsonLd())).toBeTruthy();
   });
 
   it('covers every operation of the public client', () => {

@@ -4,6 +4,7 @@
  */
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { integrateLog } from '../../src/log/integrate-log.js';
 import { signUpAdmin } from '../../test/support/admin.js';
 import { signUpCitizen } from '../../test/support/citizen.js';
 import { adminOperations, createAdminClient, createCitizenClient, createOfficerClient, createServiceClient, officerOperations, type AdminClient } from '../src/index.js';
@@ -132,6 +133,25 @@ describe('officer client, contract', () => {
     expect((await officer.getRepresentation(rel.id)).revisions).toHaveLength(1);
     expect((await officer.endRepresentation(rel.id, { reason: 'Recorded by mistake' })).status).toBe('ended');
     await expect(officer.endRepresentation(rel.id, { reason: 'again' })).rejects.toMatchObject({ code: 'representation_not_active', status: 409 });
+  });
+
+  it('prepares, reviews, discards, publishes and recomputes open-data releases', async () => {
+    const code = (await admin.createInvitation({ role: 'officer' })).code;
+    const who = await signUpCitizen(t.app, t.config, { displayName: 'Officer 3' });
+    await createCitizenClient({ ...base, sessionToken: who.token }).enrol(code);
+    const officer = createOfficerClient({ ...base, sessionToken: who.token });
+    await integrateLog(t.deps);
+    const scrap = await officer.prepareRelease();
+    await officer.discardRelease(scrap.id);
+    await expect(officer.getRelease(scrap.id)).rejects.toMatchObject({ status: 404 });
+    const draft = await officer.prepareRelease({ k: 10 });
+    expect(draft).toMatchObject({ status: 'draft', number: null, k: 10 });
+    expect((await officer.getRelease(draft.id)).preview.length).toBeGreaterThan(0);
+    const published = await officer.publishRelease(draft.id);
+    expect(published).toMatchObject({ status: 'published', number: 1 });
+    expect((await officer.listReleases()).items.map((r) => r.id)).toContain(draft.id);
+    expect((await officer.recomputeRelease(draft.id)).identical).toBe(true);
+    await expect(officer.discardRelease(draft.id)).rejects.toMatchObject({ code: 'release_immutable' });
   });
 
   it('covers every operation of the officer client', () => {

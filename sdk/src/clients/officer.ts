@@ -1,7 +1,7 @@
 /**
  * The client for privacy officers (a session holding the `officer` role): search and count the
  * access log's events, and export them as a stream (CSV or NDJSON); record, list and end
- * representation relationships.
+ * representation relationships; prepare, review and publish open-data releases.
  */
 import { SessionAuth } from '../auth/session.js';
 import { createApi, expectShape, type RawClient, unwrap } from '../core/api.js';
@@ -20,6 +20,12 @@ export const officerOperations = {
   listRepresentations: 'GET /v1/officer/representations',
   getRepresentation: 'GET /v1/officer/representations/{id}',
   endRepresentation: 'POST /v1/officer/representations/{id}/end',
+  prepareRelease: 'POST /v1/officer/open-data/releases',
+  listReleases: 'GET /v1/officer/open-data/releases',
+  getRelease: 'GET /v1/officer/open-data/releases/{id}',
+  discardRelease: 'DELETE /v1/officer/open-data/releases/{id}',
+  publishRelease: 'POST /v1/officer/open-data/releases/{id}/publish',
+  recomputeRelease: 'POST /v1/officer/open-data/releases/{id}/recompute',
 } as const satisfies OperationMap;
 
 /** Creates a client for an officer's session. */
@@ -55,6 +61,21 @@ export function createOfficerClient(opts: SessionClientOptions) {
     /** `POST /v1/officer/representations/{id}/end`: ends a relationship, with the reason. */
     endRepresentation: (id: string, body: BodyOf<'/v1/officer/representations/{id}/end', 'post'>, o?: CallOptions) =>
       unwrap(raw.POST('/v1/officer/representations/{id}/end', { params: { path: { id } }, body, signal: o?.signal })),
+    /** `POST /v1/officer/open-data/releases`: prepares a draft open-data release at the latest published checkpoint, with its preview. */
+    prepareRelease: (body: BodyOf<'/v1/officer/open-data/releases', 'post'> = {}, o?: CallOptions) =>
+      unwrap(raw.POST('/v1/officer/open-data/releases', { body, signal: o?.signal })),
+    /** `GET /v1/officer/open-data/releases`: drafts and published releases. */
+    listReleases: (o?: CallOptions) => unwrap(raw.GET('/v1/officer/open-data/releases', { signal: o?.signal })),
+    /** `GET /v1/officer/open-data/releases/{id}`: one release with its preview (withheld cells marked). */
+    getRelease: (id: string, o?: CallOptions) => unwrap(raw.GET('/v1/officer/open-data/releases/{id}', { params: { path: { id } }, signal: o?.signal })),
+    /** `DELETE /v1/officer/open-data/releases/{id}`: discards a draft (a published release cannot be discarded). */
+    async discardRelease(id: string, o?: CallOptions): Promise<void> {
+      await unwrap(raw.DELETE('/v1/officer/open-data/releases/{id}', { params: { path: { id } }, signal: o?.signal }));
+    },
+    /** `POST /v1/officer/open-data/releases/{id}/publish`: signs and publishes a draft; it never changes afterwards. */
+    publishRelease: (id: string, o?: CallOptions) => unwrap(raw.POST('/v1/officer/open-data/releases/{id}/publish', { params: { path: { id } }, signal: o?.signal })),
+    /** `POST /v1/officer/open-data/releases/{id}/recompute`: recomputes a release at its checkpoint and says whether it is byte-identical. */
+    recomputeRelease: (id: string, o?: CallOptions) => unwrap(raw.POST('/v1/officer/open-data/releases/{id}/recompute', { params: { path: { id } }, signal: o?.signal })),
   };
 }
 

@@ -27,6 +27,16 @@ export const publicOperations = {
   logInclusionProof: 'GET /v1/log/proof/inclusion',
   logConsistencyProof: 'GET /v1/log/proof/consistency',
   logLeaves: 'GET /v1/log/leaves',
+  logWitnessedCheckpoint: 'GET /v1/log/checkpoint/witnessed',
+  openDataReleases: 'GET /v1/open-data/releases',
+  openDataRelease: 'GET /v1/open-data/releases/{number}',
+  openDataReleaseDocument: 'GET /v1/open-data/releases/{number}/release.json',
+  openDataCsv: 'GET /v1/open-data/releases/{number}/statistics.csv',
+  openDataCsvMetadata: 'GET /v1/open-data/releases/{number}/statistics.csv-metadata.json',
+  openDataSignature: 'GET /v1/open-data/releases/{number}/signature.note',
+  openDataCatalogue: 'GET /v1/open-data/catalogue',
+  openDataCatalogueTurtle: 'GET /v1/open-data/catalogue.ttl',
+  openDataCatalogueJsonLd: 'GET /v1/open-data/catalogue.jsonld',
 } as const satisfies OperationMap;
 
 type Kind = 'purpose' | 'category' | 'processing';
@@ -72,6 +82,32 @@ export function createPublicClient(opts: TransportOptions) {
       unwrap(raw.GET('/v1/log/proof/consistency', { params: { query }, signal: o?.signal })),
     /** `GET /v1/log/leaves`: raw leaf data in [start, end), at most 1,000. */
     logLeaves: (query: QueryOf<'/v1/log/leaves', 'get'>, o?: CallOptions) => unwrap(raw.GET('/v1/log/leaves', { params: { query }, signal: o?.signal })),
+
+    /** `GET /v1/log/checkpoint/witnessed`: the latest checkpoint cosigned by a quorum of witnesses (unverified text). */
+    logWitnessedCheckpoint: (o?: CallOptions) => text(raw.GET('/v1/log/checkpoint/witnessed', { parseAs: 'text', signal: o?.signal })),
+
+    /** `GET /v1/open-data/releases`: the published open-data releases, newest first. */
+    openDataReleases: (o?: CallOptions) => unwrap(raw.GET('/v1/open-data/releases', { signal: o?.signal })),
+    /** `GET /v1/open-data/releases/{number}`: one published release with its checkpoint and download links. */
+    openDataRelease: (number: number, o?: CallOptions) => unwrap(raw.GET('/v1/open-data/releases/{number}', { params: { path: { number } }, signal: o?.signal })),
+    /** `GET /v1/open-data/releases/{number}/release.json`: the signed document as its exact bytes (text), to hash and verify. */
+    openDataReleaseDocument: (number: number, o?: CallOptions) =>
+      text(raw.GET('/v1/open-data/releases/{number}/release.json', { params: { path: { number } }, parseAs: 'text', signal: o?.signal })),
+    /** `GET /v1/open-data/releases/{number}/statistics.csv`: the release's cells as RFC 4180 CSV. */
+    openDataCsv: (number: number, o?: CallOptions) =>
+      text(raw.GET('/v1/open-data/releases/{number}/statistics.csv', { params: { path: { number } }, parseAs: 'text', signal: o?.signal })),
+    /** `GET /v1/open-data/releases/{number}/statistics.csv-metadata.json`: the CSV's CSVW metadata (text). */
+    openDataCsvMetadata: (number: number, o?: CallOptions) =>
+      text(raw.GET('/v1/open-data/releases/{number}/statistics.csv-metadata.json', { params: { path: { number } }, parseAs: 'text', signal: o?.signal })),
+    /** `GET /v1/open-data/releases/{number}/signature.note`: the release's signed note (verify with the log's key). */
+    openDataSignature: (number: number, o?: CallOptions) =>
+      text(raw.GET('/v1/open-data/releases/{number}/signature.note', { params: { path: { number } }, parseAs: 'text', signal: o?.signal })),
+    /** `GET /v1/open-data/catalogue`: the DCAT-AP 3.0 catalogue as Turtle (text). */
+    openDataCatalogue: (o?: CallOptions) => text(raw.GET('/v1/open-data/catalogue', { parseAs: 'text', headers: { accept: 'text/turtle' }, signal: o?.signal })),
+    /** `GET /v1/open-data/catalogue.ttl`: the DCAT-AP 3.0 catalogue in Turtle. */
+    openDataCatalogueTurtle: (o?: CallOptions) => text(raw.GET('/v1/open-data/catalogue.ttl', { parseAs: 'text', signal: o?.signal })),
+    /** `GET /v1/open-data/catalogue.jsonld`: the DCAT-AP 3.0 catalogue in JSON-LD (text). */
+    openDataCatalogueJsonLd: (o?: CallOptions) => text(raw.GET('/v1/open-data/catalogue.jsonld', { parseAs: 'text', signal: o?.signal })),
 
     /**
      * Fetches the latest checkpoint and verifies it with `verifierKey` (pinned; by default the

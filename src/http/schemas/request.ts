@@ -10,6 +10,9 @@ const ReturnUrl = z
   .url({ protocol: /^https?$/ })
   .max(2000)
   .refine((u) => {
+    // zod runs refinements even after z.url() refused the value ("%00"): that refusal is the
+    // field's error already, so only a parsable URL is judged here.
+    if (!URL.canParse(u)) return true;
     const url = new URL(u);
     return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
   }, 'must be https (http only for localhost)');
