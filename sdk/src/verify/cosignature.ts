@@ -3,8 +3,8 @@
  * the signed message, the cosigner vkey (signature type 0x04) and verifying the cosignature
  * lines on a checkpoint. WebCrypto only.
  */
-import { concat, sha256, strictB64, toHex, utf8 } from '../core/encoding.js';
-import { isValidKeyName, NoteError, parseNote } from './signed-note.js';
+import { concat, sha256, toHex, utf8 } from '../core/encoding.js';
+import { NoteError, parseEd25519Key, parseNote } from './signed-note.js';
 
 /** c2sp.org/tlog-cosignature §Format: the vkey signature type of Ed25519 cosignatures. */
 export const COSIGNATURE_V1_TYPE = 0x04;
@@ -63,31 +63,7 @@ export function u64(v: bigint): Uint8Array {
  * §Verifier keys with the type of c2sp.org/tlog-cosignature). Throws NoteError `bad_verifier_key`.
  */
 export async function parseCosignerKey(vkey: string): Promise<CosignerKey> {
-  const bad = (why: string) => new NoteError('bad_verifier_key', `not a cosigner key: ${why}`);
-  const s = vkey.trim();
-  const first = s.indexOf('+');
-  const second = first < 0 ? -1 : s.indexOf('+', first + 1);
-  if (first < 0 || second < 0) throw bad('expected <name>+<key id>+<key>');
-  const [name, idHex, keyB64] = [s.slice(0, first), s.slice(first + 1, second), s.slice(second + 1)];
-  if (!isValidKeyName(name)) throw bad('invalid key name');
-  if (!/^[0-9a-f]{8}$/.test(idHex)) throw bad('the key id must be 8 lowercase hex digits');
-  const key = strictB64(keyB64);
-  if (!key || key.length !== 33 || key[0] !== COSIGNATURE_V1_TYPE) throw bad('the key must be base64 of 0x04 and a 32-byte Ed25519 public key');
-  const publicKey = key.slice(1);
-  const keyId = await cosignatureKeyId(name, publicKey);
-  if (toHex(keyId) !== idHex) throw bad('the key id does not match the key');
-  let cryptoKey: CryptoKey;
-  try {
-    cryptoKey = await crypto.subtle.importKey('raw', publicKey as BufferSource, { name: 'Ed25519' }, false, ['verify']);
-  } catch {
-    throw bad('the public key is not a valid Ed25519 key');
-  }
-  return {
-    name,
-    keyId,
-    publicKey,
-    verify: (message, signature) => crypto.subtle.verify({ name: 'Ed25519' }, cryptoKey, signature as BufferSource, message as BufferSource),
-  };
+  return parseEd25519Key(vkey, COSIGNATURE_V1_TYPE, cosignatureKeyId, 'cosigner key');
 }
 
 const sameId = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);

@@ -62,12 +62,26 @@ export async function ed25519KeyId(name: string, publicKey: Uint8Array): Promise
   return (await sha256(concat(utf8(name), Uint8Array.of(0x0a, ED25519_NOTE_TYPE), publicKey))).slice(0, 4);
 }
 
+/** What an Ed25519 verifier key of one signature type holds once parsed and checked. */
+export interface ParsedEd25519Key {
+  name: string;
+  keyId: Uint8Array;
+  publicKey: Uint8Array;
+  verify(message: Uint8Array, signature: Uint8Array): Promise<boolean>;
+}
+
 /**
- * Parses a verifier-key string (Ed25519 only) into a verifier. Throws NoteError
- * `bad_verifier_key` when it is malformed or its key id does not belong to its key.
+ * Parses `<name>+<key id hex>+<base64(type ‖ 32-byte Ed25519 public key)>` (c2sp.org/signed-note
+ * §Verifier keys) for one signature `type`, checking the key id with `keyIdOf`. Throws NoteError
+ * `bad_verifier_key` naming `what` when it is malformed or its key id does not belong to its key.
  */
-export async function parseVerifierKey(vkey: string): Promise<NoteVerifier> {
-  const bad = (why: string) => new NoteError('bad_verifier_key', `not a verifier key: ${why}`);
+export async function parseEd25519Key(
+  vkey: string,
+  type: number,
+  keyIdOf: (name: string, publicKey: Uint8Array) => Promise<Uint8Array>,
+  what: string,
+): Promise<ParsedEd25519Key> {
+  const bad = (why: string) => new NoteError('bad_verifier_key', `not a ${what}: ${why}`);
   // The name has no '+', the id is hex; the base64 key may itself contain '+'.
   const s = vkey.trim();
   const first = s.indexOf('+');
@@ -77,9 +91,10 @@ export async function parseVerifierKey(vkey: string): Promise<NoteVerifier> {
   if (!isValidKeyName(name)) throw bad('invalid key name');
   if (!/^[0-9a-f]{8}$/.test(idHex)) throw bad('the key id must be 8 lowercase hex digits');
   const key = strictB64(keyB64);
-  if (!key || key.length !== 33 || key[0] !== ED25519_NOTE_TYPE) throw bad('the key must be base64 of 0x01 and a 32-byte Ed25519 public key');
+  const typeHex = `0x${type.toString(16).padStart(2, '0')}`;
+  if (!key || key.length !== 33 || key[0] !== type) throw bad(`the key must be base64 of ${typeHex} and a 32-byte Ed25519 public key`);
   const publicKey = key.slice(1);
-  const keyId = await ed25519KeyId(name, publicKey);
+  const keyId = await keyIdOf(name, publicKey);
   if (toHex(keyId) !== idHex) throw bad('the key id does not match the key');
   let cryptoKey: CryptoKey;
   try {
@@ -90,8 +105,18 @@ export async function parseVerifierKey(vkey: string): Promise<NoteVerifier> {
   return {
     name,
     keyId,
+    publicKey,
     verify: (message, signature) => crypto.subtle.verify({ name: 'Ed25519' }, cryptoKey, signature as BufferSource, message as BufferSource),
   };
+}
+
+/**
+ * Parses a verifier-key string (Ed25519 only) into a verifier. Throws NoteError
+ * `bad_verifier_key` when it is malformed or its key id does not belong to its key.
+ */
+export async function parseVerifierKey(vkey: string): Promise<NoteVerifier> {
+  const { name, keyId, verify } = await parseEd25519Key(vkey, ED25519_NOTE_TYPE, ed25519KeyId, 'verifier key');
+  return { name, keyId, verify };
 }
 
 /** c2sp.org/signed-note §Format: note text ends in a newline and has no other control characters. */
